@@ -1,0 +1,11 @@
+"""The REST API root: each app registers its viewsets in its own api/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("govshare.core.api.urls")),
+    path("organizations/", include("govshare.organizations.api.urls")),
+    path("users/", include("govshare.users.api.urls")),
+    path("catalog/", include("govshare.catalog.api.urls")),
+    path("calendar/", include("govshare.workdays.api.urls")),
+]
