@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "govshare.core",
@@ -213,6 +214,7 @@ SPECTACULAR_SETTINGS = {
 # the embedded default uses Celery's filesystem transport in the data directory, so no extra service.
 CELERY_BROKER_URL = os.environ.get("GOVSHARE_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
+_broker_dir.mkdir(exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir), "processed_folder": str(_broker_dir)}
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -24,7 +24,11 @@ class ResourceCategoryChoices(ChoiceSet):
     BASE = "1"
     TOPIC = "2"
     DEPARTMENT = "3"
-    CHOICES = [(BASE, _("基础信息资源"), "blue"), (TOPIC, _("主题信息资源"), "purple"), (DEPARTMENT, _("部门信息资源"), "teal")]
+    CHOICES = [
+        (BASE, _("基础信息资源"), "blue"),
+        (TOPIC, _("主题信息资源"), "purple"),
+        (DEPARTMENT, _("部门信息资源"), "teal"),
+    ]
 
 
 class EntryStatusChoices(ChoiceSet):

@@ -77,6 +77,9 @@ class CodeSequence(models.Model):
         verbose_name = _("代码序号")
         verbose_name_plural = _("代码序号")
 
+    def __str__(self):
+        return f"{self.prefix}: {self.last_value}"
+
 
 class Resource(PrimaryModel):
     """A catalogue entry (政务信息资源目录条目) with the core metadata of the national guideline.

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import RoleChoices
-from .models import APIToken, RoleAssignment
+from .models import RoleAssignment
 
 __all__ = ["assign_role", "remove_role", "revoke_token", "set_roles"]
 
