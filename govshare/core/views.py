@@ -12,6 +12,7 @@ permission check; pages that really differ override a hook (`get_queryset`, `get
 """
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -126,6 +127,14 @@ class BaseObjectView(LoginRequiredMixin, RoleRequiredMixin, View):
         if instance is not None:
             return safe_reverse(name, instance.pk, default=None)
         return safe_reverse(name, default=None)
+
+    def get_return_url(self, instance=None):
+        """Where to go back to: the object's page while it exists, else the list."""
+        if instance is not None and instance.pk is not None:
+            url = self.url_for(self.detail_url_name, instance)
+            if url:
+                return url
+        return self.url_for(self.list_url_name) or reverse("home")
 
     def can(self, action, instance):
         """Whether the user may do `action` to this instance (one query)."""
@@ -280,9 +289,7 @@ class ObjectEditView(BaseObjectView):
         return form.save()
 
     def get_success_url(self, instance):
-        return safe_return_url(
-            self.request, self.url_for(self.detail_url_name, instance) or self.url_for(self.list_url_name) or "/"
-        )
+        return safe_return_url(self.request, self.get_return_url(instance))
 
     def render_form(self, request, instance, form):
         is_new = instance.pk is None
@@ -296,12 +303,7 @@ class ObjectEditView(BaseObjectView):
             or (_("新建%(model)s") % {"model": meta.verbose_name} if is_new else _("编辑：%(object)s") % {
                 "object": instance
             }),
-            "cancel_url": safe_return_url(
-                request,
-                (self.url_for(self.detail_url_name, instance) if not is_new else None)
-                or self.url_for(self.list_url_name)
-                or "/",
-            ),
+            "cancel_url": safe_return_url(request, self.get_return_url(instance)),
             "return_url": request.GET.get("return_url", ""),
             **self.get_extra_context(request, instance),
         }
@@ -337,7 +339,7 @@ class ObjectDeleteView(BaseObjectView):
             **self.base_context(instance),
             "object": instance,
             "title": _("删除：%(object)s") % {"object": instance},
-            "cancel_url": safe_return_url(request, self.url_for(self.detail_url_name, instance) or "/"),
+            "cancel_url": safe_return_url(request, self.get_return_url(instance)),
             **self.get_extra_context(request, instance),
         }
         return render(request, self.template_name, context)
@@ -350,12 +352,18 @@ class ObjectDeleteView(BaseObjectView):
                 instance.delete()
         except (ProtectedError, RestrictedError):
             messages.error(request, _("“%(object)s”仍被其他数据引用，不能删除") % {"object": name})
-            return redirect(self.url_for(self.detail_url_name, instance) or "/")
-        messages.success(request, _("已删除%(model)s“%(object)s”") % {"model": self.model._meta.verbose_name, "object": name})
-        return redirect(safe_return_url(request, self.url_for(self.list_url_name) or "/"))
+            return redirect(self.get_return_url(instance))
+        messages.success(
+            request, _("已删除%(model)s“%(object)s”") % {"model": self.model._meta.verbose_name, "object": name}
+        )
+        # The object is gone (its pk is None now), so this is the list or the parent's page.
+        return redirect(self.get_return_url(instance))
 
 
 # --- Change log ---------------------------------------------------------------------------------------------
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ObjectChangeFilterSet(django_filters.FilterSet):
@@ -372,8 +380,12 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
         empty_label=gettext_lazy("全部类型"),
     )
     user_name = django_filters.CharFilter(lookup_expr="iexact", label=gettext_lazy("用户名"))
-    time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=gettext_lazy("起始日期"))
-    time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=gettext_lazy("截止日期"))
+    time_after = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__gte", label=gettext_lazy("起始日期"), widget=DATE_INPUT
+    )
+    time_before = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__lte", label=gettext_lazy("截止日期"), widget=DATE_INPUT
+    )
     request_id = django_filters.UUIDFilter(label=gettext_lazy("请求编号"))
 
     class Meta:
@@ -509,6 +521,7 @@ class HomeView(LoginRequiredMixin, View):
             "share_split": share_split,
             "share_total": sum(share_counts),
             "status_bars": status_bars,
+            "status_url": {bar["value"]: bar["url"] for bar in status_bars},
             "is_reviewer": is_reviewer,
             "review_items": review_items,
             "returned_items": returned_items,

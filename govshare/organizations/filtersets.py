@@ -1,6 +1,7 @@
-"""Filters for jurisdictions, departments and offices, shared by the list pages and the API."""
+"""Filters of the organization lists, shared by the pages and (later) the API: every foreign key by id."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,63 +10,56 @@ from .models import Department, Jurisdiction, Office
 
 __all__ = ["DepartmentFilterSet", "JurisdictionFilterSet", "OfficeFilterSet"]
 
+BOOLEAN_CHOICES = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
 
 class JurisdictionFilterSet(django_filters.FilterSet):
-    """Jurisdictions by text (name or division code), level and parent."""
-
     q = django_filters.CharFilter(method="search", label=_("搜索"))
-    level = django_filters.MultipleChoiceFilter(choices=JurisdictionLevelChoices.choices, label=_("层级"))
-    parent_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="parent", queryset=Jurisdiction.objects.all(), label=_("上级（编号）")
+    level = django_filters.ChoiceFilter(
+        choices=JurisdictionLevelChoices.choices, label=_("层级"), empty_label=_("全部层级")
+    )
+    parent_id = django_filters.ModelChoiceFilter(
+        field_name="parent", queryset=Jurisdiction.objects.all(), label=_("上级"), empty_label=_("全部")
     )
 
     class Meta:
         model = Jurisdiction
-        fields = ["id", "q", "level", "parent_id", "division_code"]
+        fields = ["q", "level", "parent_id"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(Q(name__icontains=value) | Q(division_code__startswith=value))
 
 
 class DepartmentFilterSet(django_filters.FilterSet):
-    """Departments by text (name, short name or credit code), jurisdiction and competent authority."""
-
     q = django_filters.CharFilter(method="search", label=_("搜索"))
-    jurisdiction_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="jurisdiction", queryset=Jurisdiction.objects.all(), label=_("所属区域（编号）")
+    jurisdiction_id = django_filters.ModelChoiceFilter(
+        field_name="jurisdiction", queryset=Jurisdiction.objects.all(), label=_("所属区域"),
+        empty_label=_("全部区域"),
     )
-    is_competent_authority = django_filters.BooleanFilter(label=_("共享主管部门"))
+    level = django_filters.ChoiceFilter(
+        field_name="jurisdiction__level", choices=JurisdictionLevelChoices.choices, label=_("层级"),
+        empty_label=_("全部层级"),
+    )
+    is_competent_authority = django_filters.BooleanFilter(
+        label=_("共享主管部门"), widget=forms.Select(choices=BOOLEAN_CHOICES)
+    )
 
     class Meta:
         model = Department
-        fields = ["id", "q", "jurisdiction_id", "is_competent_authority", "credit_code"]
+        fields = ["q", "jurisdiction_id", "level", "is_competent_authority"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(credit_code__iexact=value)
+            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(credit_code__icontains=value.upper())
         )
 
 
 class OfficeFilterSet(django_filters.FilterSet):
-    """Offices by text and department."""
-
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
-    department_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="department", queryset=Department.objects.all(), label=_("所属部门（编号）")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("搜索"))
+    department_id = django_filters.ModelChoiceFilter(
+        field_name="department", queryset=Department.objects.all(), label=_("所属部门"), empty_label=_("全部部门")
     )
 
     class Meta:
         model = Office
-        fields = ["id", "q", "department_id"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(department__name__icontains=value))
+        fields = ["q", "department_id"]

@@ -15,7 +15,8 @@ def has_any_role(user, roles) -> bool:
 
 
 class HasRoleOrReadOnly(permissions.IsAuthenticated):
-    """Reading needs a login; writing needs one of the view's `write_roles` (empty: leave it to `restrict`)."""
+    """Reading needs a login; writing needs one of the view's `write_roles`, deleting one of its `delete_roles`
+    (empty: leave it to `restrict`)."""
 
     message = _("当前账号的角色无权执行此操作")
 
@@ -25,4 +26,7 @@ class HasRoleOrReadOnly(permissions.IsAuthenticated):
         if request.method in permissions.SAFE_METHODS:
             return True
         roles = getattr(view, "write_roles", ())
-        return not roles or has_any_role(request.user, roles)
+        if roles and not has_any_role(request.user, roles):
+            return False
+        delete_roles = getattr(view, "delete_roles", ()) if request.method == "DELETE" else ()
+        return not delete_roles or has_any_role(request.user, delete_roles)

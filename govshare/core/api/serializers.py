@@ -1,6 +1,6 @@
 """Serializer building blocks shared by every app's API: choices and related objects, written plainly, read richly."""
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
@@ -51,9 +51,9 @@ class RelatedObjectField(serializers.PrimaryKeyRelatedField):
         return {item.pk: self.display_value(item) for item in queryset}
 
 
+# The base of the API's model serializers: choice fields read as {"value", "label"}. (A comment, not a docstring:
+# the OpenAPI document would show it as the description of every serializer that has none of its own.)
 class BaseModelSerializer(serializers.ModelSerializer):
-    """Model serializers of the API: choice fields read as {"value", "label"}."""
-
     serializer_choice_field = ChoiceField
 
 
@@ -98,3 +98,17 @@ class RelatedObjectFieldExtension(OpenApiSerializerFieldExtension):
             return build_basic_type(OpenApiTypes.INT)
         component = auto_schema.resolve_serializer(self.target.brief_serializer, direction)
         return component.ref
+
+
+class APITokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Personal tokens: `Authorization: Bearer <key>` (or `Token <key>`); Swagger UI sends the Bearer form."""
+
+    target_class = "govshare.users.authentication.APITokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "个人API令牌：`Authorization: Bearer <令牌>` 或 `Authorization: Token <令牌>`",
+        }

@@ -9,9 +9,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status, viewsets
 
+from govshare.core.context import acting_as
+
 from .permissions import HasRoleOrReadOnly
 
 __all__ = [
+    "ActingUserMixin",
     "Conflict",
     "RestrictedModelViewSet",
     "RestrictedQuerysetMixin",
@@ -26,6 +29,27 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ActingUserMixin:
+    """Attribute changes to the API caller in the change history.
+
+    The request middleware only knows session users; a token is authenticated later, by DRF, so the acting user
+    is set again once DRF has authenticated the request, and reset when the response is finalised.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        user = request.user if request.user and request.user.is_authenticated else None
+        self._acting_as = acting_as(user, getattr(request._request, "id", None))
+        self._acting_as.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        acting = getattr(self, "_acting_as", None)
+        if acting is not None:
+            self._acting_as = None
+            acting.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 class ServiceErrorsMixin:
     """Errors the exception handler does not know: deleting a row still in use, or a race on a unique value."""
 
@@ -37,12 +61,14 @@ class ServiceErrorsMixin:
         return super().handle_exception(exc)
 
 
-class RestrictedQuerysetMixin(ServiceErrorsMixin):
+class RestrictedQuerysetMixin(ActingUserMixin, ServiceErrorsMixin):
     """`get_queryset()` is `queryset.restrict(user, "view")`; writes also need the row in `restrict(user, "change")`."""
 
     permission_classes = [HasRoleOrReadOnly]
     # Roles needed for any write on this endpoint (checked before the row); empty leaves it to `restrict`.
     write_roles: tuple[str, ...] = ()
+    # Roles needed to delete, for models whose "change" scope is wider than who may delete.
+    delete_roles: tuple[str, ...] = ()
     # Actions that change the row itself; custom actions call services, which check their own permission.
     change_actions = ("update", "partial_update", "destroy")
     permission_denied_message = _("无权修改此对象")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django import forms, template
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -86,6 +87,15 @@ def url_or(name, *args, default="#"):
 @register.filter
 def verbose_name(obj):
     return obj._meta.verbose_name
+
+
+@register.filter
+def minutes(value):
+    """A timedelta as whole minutes (the lockout's cool-off time)."""
+    try:
+        return int(value.total_seconds() // 60)
+    except AttributeError:
+        return value
 
 
 @register.filter
@@ -274,20 +284,37 @@ def object_history(instance, limit=20):
     changes = list(
         ObjectChange.objects.filter(object_type=object_type, object_id=instance.pk).order_by("-time", "-id")[: limit + 1]
     )
-    rows = [
-        {
-            "change": change,
-            "diff": [
-                (_field_label(instance, name), before, after) for name, (before, after) in change.diff.items()
-            ],
-        }
-        for change in changes[:limit]
-    ]
+    rows = []
+    for change in changes[:limit]:
+        diff = [
+            (_field_label(instance, name), _field_value(instance, name, before), _field_value(instance, name, after))
+            for name, (before, after) in change.diff.items()
+            if name != "id"
+        ]
+        if change.action != ObjectChange.ACTION_UPDATE:
+            # A creation or deletion has one side only: list the fields that had a value.
+            diff = [row for row in diff if (row[2] if row[2] is not None else row[1]) not in (None, "")]
+        rows.append({"change": change, "diff": diff})
     return {"rows": rows, "truncated": len(changes) > limit}
+
+
+def _field_value(instance, name, value):
+    """A stored value as shown to people: a choice by its label, a foreign key as #id."""
+    if value is None:
+        return None
+    try:
+        model_field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation:
+        return f"#{value}"
+    return value
 
 
 def _field_label(instance, name):
     try:
         return instance._meta.get_field(name).verbose_name
-    except Exception:  # noqa: BLE001  (a field that no longer exists keeps its stored name)
+    except FieldDoesNotExist:  # a field removed since keeps its stored name
         return name

@@ -8,6 +8,7 @@ from ..models import CalendarDay, CalendarYear
 
 __all__ = [
     "CalendarDaySerializer",
+    "CalendarImportResultSerializer",
     "CalendarImportSerializer",
     "CalendarYearSerializer",
     "DueDateQuerySerializer",
@@ -71,3 +72,12 @@ class CalendarImportSerializer(serializers.Serializer):
     file = serializers.FileField(label=_("日历文件"))
     mark_years_loaded = serializers.BooleanField(label=_("标记为整年已载入"), default=True)
     note = serializers.CharField(label=_("备注"), max_length=200, required=False, allow_blank=True, default="")
+
+
+class CalendarImportResultSerializer(serializers.Serializer):
+    """What a successful import did (services.ImportResult)."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    years = serializers.ListField(child=serializers.IntegerField())

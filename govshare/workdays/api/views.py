@@ -16,6 +16,7 @@ from ..filtersets import CalendarDayFilterSet, CalendarYearFilterSet
 from ..models import CalendarDay, CalendarYear
 from .serializers import (
     CalendarDaySerializer,
+    CalendarImportResultSerializer,
     CalendarImportSerializer,
     CalendarYearSerializer,
     DueDateQuerySerializer,
@@ -46,7 +47,7 @@ class _RestrictedViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         action_name = "view" if self.request.method in permissions.SAFE_METHODS else "change"
-        return self.queryset.restrict(self.request.user, action_name)
+        return self.queryset.all().restrict(self.request.user, action_name)
 
 
 class CalendarDayViewSet(_RestrictedViewSet):
@@ -57,7 +58,7 @@ class CalendarDayViewSet(_RestrictedViewSet):
     filterset_class = CalendarDayFilterSet
     ordering_fields = ["date", "last_updated"]
 
-    @extend_schema(request=CalendarImportSerializer, responses={200: None})
+    @extend_schema(request=CalendarImportSerializer, responses=CalendarImportResultSerializer)
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser],
             serializer_class=CalendarImportSerializer)
     def import_file(self, request):
@@ -74,11 +75,7 @@ class CalendarDayViewSet(_RestrictedViewSet):
                 key = f"row {issue.row}.{issue.column}" if issue.row is not None else "file"
                 fields.setdefault(key, []).append(issue.message)
             return validation_error_response(fields, _("文件有误，未导入任何数据"))
-        return Response(
-            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-             "years": list(result.years)},
-            status=status.HTTP_200_OK,
-        )
+        return Response(CalendarImportResultSerializer(result).data, status=status.HTTP_200_OK)
 
 
 class CalendarYearViewSet(_RestrictedViewSet):

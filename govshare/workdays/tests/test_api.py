@@ -48,7 +48,8 @@ def test_any_user_reads_only_platform_admins_write(user, platform_admin):
     assert reader.post(DAYS_URL, {"date": "2027-01-02", "name": "元旦"}).status_code == 403
     assert reader.delete(f"{DAYS_URL}{CalendarDay.objects.get().pk}/").status_code == 403
 
-    response = client_for(platform_admin).post(DAYS_URL, {"date": "2027-01-02", "is_working_day": False, "name": "元旦"})
+    data = {"date": "2027-01-02", "is_working_day": False, "name": "元旦"}
+    response = client_for(platform_admin).post(DAYS_URL, data)
     assert response.status_code == 201, response.json()
     assert CalendarDay.objects.get(date="2027-01-02").source == CalendarSourceChoices.MANUAL
 

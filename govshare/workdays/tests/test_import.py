@@ -105,7 +105,8 @@ def test_reimport_updates_changed_days_only(calendar_2027, csv_file):
 
 
 def test_partial_import_does_not_mark_the_year_loaded(csv_file):
-    result = services.import_calendar(csv_file(calendar_csv([("2028-01-01", "休息日", "元旦")])), mark_years_loaded=False)
+    path = csv_file(calendar_csv([("2028-01-01", "休息日", "元旦")]))
+    result = services.import_calendar(path, mark_years_loaded=False)
     assert result.ok and result.years == (2028,)
     assert not CalendarYear.objects.filter(year=2028).exists()
     assert services.add_working_days(D(2027, 12, 31), 1).estimated

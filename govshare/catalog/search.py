@@ -1,0 +1,555 @@
+"""Catalogue search: what is indexed, how Chinese text is tokenised, and how matches are counted and ranked.
+
+No search server: the index lives in the database, as an FTS5 table on SQLite and a tsvector table with a GIN
+index on PostgreSQL (created by migration 0003). Both store text tokenised here in Python when an entry is
+written, so the two databases find exactly the same entries:
+
+* every run of Chinese characters is indexed as its character bigrams plus its last character, so a query is
+  matched as "all its bigrams present" and recall equals a substring search (word segmentation alone misses
+  entries where the query sits inside a longer word, e.g. 电子证照 in 居民电子证照信息);
+* jieba's search-mode words of three or more characters are indexed as well; they never decide whether an entry
+  matches, they lift entries where the query is a whole word above those where it only straddles two words;
+* other letters and digits (resource codes, credit codes, format types) are lowercased words.
+
+The index is not maintained by signals: the catalogue services call `index_resources()` after every write and
+`remove_resources()` after a delete. Search always joins back to the (permission-restricted) Resource queryset,
+so a row left behind by a deleted entry is never shown; ids are never reused (AUTOINCREMENT, sequences).
+"""
+
+import json
+import logging
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
+
+from .choices import FormatCategoryChoices, OpenTypeChoices, ShareTypeChoices, UpdateCycleChoices
+from .models import Classification, InfoItem, Resource
+
+__all__ = [
+    "FACETS",
+    "RELEVANCE",
+    "SearchResult",
+    "document_tokens",
+    "facet_counts",
+    "index_resources",
+    "rebuild_index",
+    "remove_resources",
+    "search",
+]
+
+RELEVANCE = "relevance"
+FACETS = ("provider", "classification", "share_type", "open_type", "format_category", "update_cycle")
+
+SQLITE_TABLE = "catalog_resource_fts"
+POSTGRES_TABLE = "catalog_resource_search"
+BATCH_SIZE = 2000
+# A pasted paragraph would otherwise become hundreds of required terms; dropping the tail only widens the match.
+MAX_QUERY_TERMS = 32
+# bm25 column weights (name, body): a hit in the name counts ten times a hit in the abstract or info items.
+SQLITE_WEIGHTS = (10.0, 1.0)
+# ts_rank weights for D, C, B, A: the name is stored with weight A, everything else with B.
+POSTGRES_WEIGHTS = "{0.1, 0.1, 0.1, 1.0}"
+# PostgreSQL reads (and decompresses) every candidate's tsvector to rank it, which is what a search costs;
+# ranking at most this many matches keeps a query on a common word fast, the rest follow in list order.
+POSTGRES_RANK_CAP = 5000
+
+# CJK unified ideographs (with extensions A-G and compatibility ideographs) and 〇.
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKEN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
+
+_jieba = None
+_jieba_lock = threading.Lock()
+
+logger = logging.getLogger(__name__)
+
+
+# --- Tokenising ---------------------------------------------------------------------------------------------------
+
+
+def _segmenter():
+    """jieba, initialised once on first use, quietly, with its cache in the data directory (not site-packages)."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.dt.tmp_dir = str(settings.DATA_DIR)
+                jieba.initialize()
+                _jieba = jieba
+    return _jieba
+
+
+def _runs(text):
+    """(chinese_run, other_word) pairs of the normalised text; exactly one of the two is non-empty."""
+    # NFKC turns full-width letters and digits (ＡＢＣ１２３) into ASCII, as users type both.
+    return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text or "").lower())
+
+
+def _words(run):
+    """jieba's search-mode words of three or more characters (shorter ones are already bigrams)."""
+    return [word for word in _segmenter().cut_for_search(run, HMM=False) if len(word) >= 3]
+
+
+def document_tokens(*texts) -> list[str]:
+    """The index tokens of some text: bigrams and the last character of each Chinese run, long words, other words.
+
+    Each token appears once (term frequency carries little in short catalogue texts and would bloat the index).
+    """
+    tokens = {}
+    for text in texts:
+        for run, word in _runs(text):
+            if word:
+                tokens[word] = None
+                continue
+            for start in range(len(run) - 1):
+                tokens[run[start : start + 2]] = None
+            # With the last character indexed alone, a one-character query (a prefix query) finds every entry.
+            tokens[run[-1]] = None
+            if len(run) >= 3:
+                tokens.update(dict.fromkeys(_words(run)))
+    return list(tokens)
+
+
+class _Query:
+    """A user's query as index terms: required (term, is_prefix) pairs and optional boost words."""
+
+    def __init__(self, text):
+        required, boost = {}, {}
+        for run, word in _runs(text):
+            if word:
+                # Prefix matching lets a partial code (9132090…) or format (post…) find the entry.
+                required.setdefault(word, len(word) >= 2)
+            elif len(run) == 1:
+                required.setdefault(run, True)
+            else:
+                for start in range(len(run) - 1):
+                    required.setdefault(run[start : start + 2], False)
+                if len(run) >= 3:
+                    boost.update(dict.fromkeys(_words(run)))
+        self.required = list(required.items())[:MAX_QUERY_TERMS]
+        self.boost = [word for word in boost if word not in required][:MAX_QUERY_TERMS]
+
+    def fts5(self):
+        """An FTS5 MATCH expression; every term is a quoted string, so user input never becomes FTS syntax."""
+
+        def quote(term):
+            return '"' + term.replace('"', '""') + '"'
+
+        expression = " AND ".join(quote(term) + ("*" if prefix else "") for term, prefix in self.required)
+        if self.boost:
+            # Always true for a match (it repeats the first required term); it only adds to bm25.
+            first, prefix = self.required[0]
+            options = [quote(word) for word in self.boost] + [quote(first) + ("*" if prefix else "")]
+            expression += " AND (" + " OR ".join(options) + ")"
+        return expression
+
+    @staticmethod
+    def _tsquery_term(term, prefix=False):
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+    def tsquery(self):
+        """A tsquery literal requiring every term (cast with ::tsquery, so no parser or dictionary touches it)."""
+        return " & ".join(self._tsquery_term(term, prefix) for term, prefix in self.required)
+
+    def rank_tsquery(self):
+        """The terms and boost words OR-ed, for ts_rank: every term found adds to the score."""
+        terms = [self._tsquery_term(term, prefix) for term, prefix in self.required]
+        return " | ".join(terms + [self._tsquery_term(word) for word in self.boost])
+
+
+# --- The two index backends ---------------------------------------------------------------------------------------
+
+
+def _restricted_exists(queryset, outer_column):
+    """SQL for EXISTS(the queryset's row whose pk is outer_column), to rank only entries the caller may see."""
+    correlated = queryset.order_by().filter(pk=RawSQL(outer_column, ())).values("pk")  # noqa: S611 (a constant)
+    sql, params = correlated.query.sql_with_params()
+    return f"EXISTS ({sql})", list(params)
+
+
+class _SQLiteIndex:
+    """FTS5 table keyed by rowid = resource id; the 'ascii' tokenizer splits our pre-tokenised text on spaces."""
+
+    table = SQLITE_TABLE
+    match_sql = "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s"
+
+    def match_params(self, query):
+        return [query.fts5()]
+
+    def ranked_ids(self, cursor, queryset, query, limit):
+        exists, params = _restricted_exists(queryset, '"catalog_resource_fts"."rowid"')
+        # `exists` is SQL compiled by Django from the queryset; its values are in params.
+        sql = (
+            "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "  # noqa: S608
+            + exists
+            + " ORDER BY bm25(catalog_resource_fts, %s, %s), rowid LIMIT %s"
+        )
+        cursor.execute(sql, [query.fts5(), *params, *SQLITE_WEIGHTS, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+    def delete(self, cursor, ids):
+        cursor.execute(
+            "DELETE FROM catalog_resource_fts WHERE rowid IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+        )
+
+    def insert(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO catalog_resource_fts (rowid, name_tokens, body_tokens) VALUES (%s, %s, %s)",
+            [(pk, " ".join(name), " ".join(body)) for pk, name, body in rows],
+        )
+
+    def clear(self, cursor):
+        cursor.execute("DELETE FROM catalog_resource_fts")
+
+    def optimize(self, cursor):
+        # Merge the b-trees written batch by batch into one, which is what queries read fastest.
+        cursor.execute("INSERT INTO catalog_resource_fts (catalog_resource_fts) VALUES ('optimize')")
+
+
+class _PostgresIndex:
+    """A tsvector per entry (name weight A, the rest B) with a GIN index, written as a literal of our tokens."""
+
+    table = POSTGRES_TABLE
+    match_sql = "SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery"
+
+    def match_params(self, query):
+        return [query.tsquery()]
+
+    def ranked_ids(self, cursor, queryset, query, limit):
+        exists, params = _restricted_exists(queryset, '"catalog_resource_search"."resource_id"')
+        # `exists` is SQL compiled by Django from the queryset; its values are in params.
+        sql = (
+            "SELECT resource_id FROM ("  # noqa: S608
+            "  SELECT resource_id, document FROM catalog_resource_search WHERE document @@ %s::tsquery AND "
+            + exists
+            + "  LIMIT %s"
+            ") AS candidate ORDER BY ts_rank(%s::float4[], document, %s::tsquery) DESC, resource_id LIMIT %s"
+        )
+        cap = max(POSTGRES_RANK_CAP, limit)
+        cursor.execute(sql, [query.tsquery(), *params, cap, POSTGRES_WEIGHTS, query.rank_tsquery(), limit])
+        return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _tsvector(name, body):
+        # A literal rather than to_tsvector(): PostgreSQL's parser would split some tokens again by its own rules.
+        positions = {}
+        for position, token in enumerate(name, start=1):
+            positions.setdefault(token, []).append(f"{position}A")
+        for position, token in enumerate(body, start=len(name) + 1):
+            positions.setdefault(token, []).append(f"{min(position, 16383)}B")
+        return " ".join(_Query._tsquery_term(token) + ":" + ",".join(spots) for token, spots in positions.items())
+
+    def delete(self, cursor, ids):
+        cursor.execute("DELETE FROM catalog_resource_search WHERE resource_id = ANY(%s)", [list(ids)])
+
+    def insert(self, cursor, rows):
+        cursor.executemany(
+            "INSERT INTO catalog_resource_search (resource_id, document) VALUES (%s, %s::tsvector)",
+            [(pk, self._tsvector(name, body)) for pk, name, body in rows],
+        )
+
+    def clear(self, cursor):
+        cursor.execute("TRUNCATE catalog_resource_search")
+
+    def optimize(self, cursor):
+        pass
+
+
+def _backend(using):
+    vendor = connections[using].vendor
+    if vendor == "sqlite":
+        return _SQLiteIndex()
+    if vendor == "postgresql":
+        return _PostgresIndex()
+    raise NotSupportedError(f"catalogue search supports SQLite and PostgreSQL, not {vendor}")
+
+
+# --- Writing the index --------------------------------------------------------------------------------------------
+
+
+def _batches(ids, size=BATCH_SIZE):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _classification_names(using):
+    """Each classification's name with its ancestors' names (电子证照 基础信息资源), by id, in one query."""
+    nodes = {
+        pk: (parent_id, name)
+        for pk, parent_id, name in Classification.objects.using(using).values_list("pk", "parent_id", "name")
+    }
+    paths = {}
+    for pk in nodes:
+        names, node = [], pk
+        while node is not None and node in nodes:
+            parent_id, name = nodes[node]
+            names.append(name)
+            node = parent_id
+        paths[pk] = " ".join(names)
+    return paths
+
+
+def _documents(ids, using, classification_names):
+    """(resource id, name tokens, body tokens) of the entries among ids that exist, in two queries."""
+    items = defaultdict(list)
+    for resource_id, name in (
+        InfoItem.objects.using(using).filter(resource_id__in=ids).order_by().values_list("resource_id", "name")
+    ):
+        items[resource_id].append(name)
+    entries = (
+        Resource.objects.using(using)
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "abstract",
+            "code",
+            "format_type",
+            "classification_id",
+            "provider__name",
+            "provider__short_name",
+            "provider__credit_code",
+        )
+    )
+    rows = []
+    for pk, name, abstract, code, format_type, classification_id, provider, short_name, credit_code in entries:
+        name_tokens = document_tokens(name)
+        seen = set(name_tokens)
+        body_tokens = [
+            token
+            for token in document_tokens(
+                abstract,
+                *items[pk],
+                provider,
+                short_name,
+                classification_names.get(classification_id, ""),
+                code,
+                credit_code,
+                format_type,
+            )
+            if token not in seen
+        ]
+        rows.append((pk, name_tokens, body_tokens))
+    return rows
+
+
+def index_resources(resource_ids, *, using=DEFAULT_DB_ALIAS) -> int:
+    """(Re)write the index rows of these entries, and drop the rows of those that no longer exist.
+
+    Call it after every write of an entry or its info items, inside the same transaction. It works in batches of
+    2,000 with four queries each, so an import of 10,000 entries is indexed in one call. Returns the rows written.
+    """
+    ids = sorted({int(pk) for pk in resource_ids})
+    if not ids:
+        return 0
+    backend = _backend(using)
+    classification_names = _classification_names(using)
+    written = 0
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for chunk in _batches(ids):
+            rows = _documents(chunk, using, classification_names)
+            backend.delete(cursor, chunk)
+            if rows:
+                backend.insert(cursor, rows)
+            written += len(rows)
+    return written
+
+
+def remove_resources(resource_ids, *, using=DEFAULT_DB_ALIAS) -> None:
+    """Drop the index rows of these entries (after they are deleted)."""
+    ids = sorted({int(pk) for pk in resource_ids})
+    if not ids:
+        return
+    backend = _backend(using)
+    with connections[using].cursor() as cursor:
+        for chunk in _batches(ids):
+            backend.delete(cursor, chunk)
+
+
+def rebuild_index(*, using=DEFAULT_DB_ALIAS, batch_size=BATCH_SIZE) -> int:
+    """Empty the index and index every entry again, batch by batch; returns the number of entries indexed."""
+    backend = _backend(using)
+    classification_names = _classification_names(using)
+    total, last_pk = 0, 0
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        backend.clear(cursor)
+        while True:
+            chunk = list(
+                Resource.objects.using(using)
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not chunk:
+                break
+            rows = _documents(chunk, using, classification_names)
+            if rows:
+                backend.insert(cursor, rows)
+            total += len(rows)
+            last_pk = chunk[-1]
+        backend.optimize(cursor)
+    return total
+
+
+# --- Searching ----------------------------------------------------------------------------------------------------
+
+
+class SearchResult:
+    """The entries matching a query, in order, with their exact count; a Paginator accepts it as object_list.
+
+    `queryset` is the whole ordered result as a QuerySet (for relevance, a CASE over the ranked ids). Slicing the
+    result itself is cheaper for relevance order: a page among the ranked ids is fetched by primary key.
+    """
+
+    ordered = True
+
+    def __init__(self, query, queryset, total, *, matches=None, ranked_ids=(), tail_ordering=()):
+        self.query = query
+        self.total = total
+        self.ranked_ids = list(ranked_ids)
+        self._queryset = queryset
+        self._matches = matches
+        self._tail_ordering = list(tail_ordering)
+
+    @property
+    def queryset(self):
+        if self._matches is None:
+            return self._queryset
+        if not self.ranked_ids:
+            return self._matches.order_by(*self._tail_ordering)
+        unranked = len(self.ranked_ids)
+        position = Case(
+            *[When(pk=pk, then=Value(index)) for index, pk in enumerate(self.ranked_ids)],
+            default=Value(unranked),
+            output_field=IntegerField(),
+        )
+        # The IN test first, so the long CASE is evaluated only for the ranked rows, not for every match.
+        rank = Case(When(pk__in=self.ranked_ids, then=position), default=Value(unranked), output_field=IntegerField())
+        return self._matches.annotate(search_rank=rank).order_by("search_rank", *self._tail_ordering)
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __iter__(self):
+        return iter(self[0 : self.total])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                key += self.total
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        start, stop, step = key.indices(self.total)
+        if step != 1:
+            raise ValueError("SearchResult slices take no step")
+        if self._matches is None or not self.ranked_ids:
+            return list(self.queryset[start:stop])
+        ranked = len(self.ranked_ids)
+        page_ids = self.ranked_ids[start:stop]
+        rows = []
+        if page_ids:
+            by_pk = {row.pk: row for row in self._queryset.filter(pk__in=page_ids)}
+            rows = [by_pk[pk] for pk in page_ids if pk in by_pk]
+        if stop > ranked:
+            tail = self._matches.exclude(pk__in=self.ranked_ids).order_by(*self._tail_ordering)
+            rows.extend(tail[max(start - ranked, 0) : stop - ranked])
+        return rows
+
+
+def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> SearchResult:
+    """The entries of `queryset` (already permission-restricted and facet-filtered) matching `query`.
+
+    Matching requires every term, so a Chinese query finds what a substring search would. With order="relevance"
+    the best `limit_candidates` matches are ranked by the index (name hits first) and the rest follow in the
+    queryset's order; any other `order` is a field name for order_by ("name", "-published_on", ...). An empty
+    query returns the queryset itself; a query of punctuation only returns nothing.
+    """
+    text = (query or "").strip()
+    tail_ordering = list(queryset.query.order_by or Resource._meta.ordering)
+    if order != RELEVANCE:
+        tail_ordering = [order, "-pk"]
+    if not text:
+        ordered = queryset.order_by(*tail_ordering)
+        return SearchResult(text, ordered, ordered.count())
+    parsed = _Query(text)
+    if not parsed.required or queryset.query.is_empty():
+        return SearchResult(text, queryset.none(), 0)
+
+    using = queryset.db
+    backend = _backend(using)
+    # Fixed SQL; the user's query only ever travels as a bound parameter.
+    matches = queryset.filter(pk__in=RawSQL(backend.match_sql, backend.match_params(parsed)))  # noqa: S611
+    if order != RELEVANCE:
+        ordered = matches.order_by(*tail_ordering)
+        return SearchResult(text, ordered, ordered.count())
+
+    with connections[using].cursor() as cursor:
+        ranked_ids = backend.ranked_ids(cursor, queryset, parsed, limit_candidates)
+    # Fewer than the cap means every match was ranked, so the count is known without another query.
+    total = len(ranked_ids) if len(ranked_ids) < limit_candidates else matches.count()
+    return SearchResult(text, queryset, total, matches=matches, ranked_ids=ranked_ids, tail_ordering=tail_ordering)
+
+
+# --- Facets -------------------------------------------------------------------------------------------------------
+
+_CHOICE_FACETS = {
+    "share_type": ShareTypeChoices,
+    "open_type": OpenTypeChoices,
+    "format_category": FormatCategoryChoices,
+    "update_cycle": UpdateCycleChoices,
+}
+
+
+def _sorted(counts):
+    return sorted(counts, key=lambda row: (-row[2], str(row[1])))
+
+
+def facet_counts(queryset) -> dict[str, list[tuple]]:
+    """Counts of the entries in `queryset` by provider, classification 项, share type, open attribute, format and
+    update cycle: {facet: [(value, label, count), ...]}, most frequent first, one GROUP BY query per facet.
+
+    The provider value is the department id; the classification value is the full code of the level-2 item
+    (e.g. "105"), so a filter can match it as a code prefix of the entry's classification.
+    """
+    if queryset.query.distinct:
+        # A DISTINCT queryset joined to info items would count an entry once per item; group the entries instead.
+        queryset = Resource.objects.using(queryset.db).filter(pk__in=queryset.values("pk"))
+    base = queryset.order_by()
+    facets = {}
+    facets["provider"] = _sorted(
+        (provider_id, name, count)
+        for provider_id, name, count in base.values("provider_id", "provider__name")
+        .annotate(count=Count("pk"))
+        .values_list("provider_id", "provider__name", "count")
+    )
+    item_counts = list(
+        base.annotate(item_code=Substr("classification__full_code", 1, 3))
+        .values("item_code")
+        .annotate(count=Count("pk"))
+        .values_list("item_code", "count")
+    )
+    names = dict(
+        Classification.objects.using(queryset.db)
+        .filter(full_code__in=[code for code, _count in item_counts])
+        .values_list("full_code", "name")
+    )
+    facets["classification"] = _sorted((code, names.get(code, code), count) for code, count in item_counts)
+    for field, choices in _CHOICE_FACETS.items():
+        counts = base.values(field).annotate(count=Count("pk")).values_list(field, "count")
+        facets[field] = _sorted((value, str(choices.label(value)), count) for value, count in counts)
+    return {name: facets[name] for name in FACETS}
