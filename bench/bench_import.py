@@ -29,14 +29,18 @@ DEPARTMENTS = [
 SUBJECTS = [
     "企业登记", "个体工商户", "社会组织", "居民户籍", "婚姻登记", "社会保险参保", "就业失业登记", "不动产登记",
     "建设工程规划许可", "房屋网签备案", "道路运输经营许可", "机动车驾驶人", "医疗机构执业", "出生医学证明",
-    "食品经营许可", "排污许可", "学校办学许可", "财政补贴发放", "纳税信用评价", "农业补贴", "取水许可", "外商投资企业",
-    "旅行社经营许可", "安全生产许可", "医保定点机构", "人口抽样调查", "法律援助", "低保救助", "特困人员供养", "残疾人证",
+    "食品经营许可", "排污许可", "学校办学许可", "财政补贴发放", "纳税信用评价", "农业补贴", "取水许可",
+    "外商投资企业", "旅行社经营许可", "安全生产许可", "医保定点机构", "人口抽样调查", "法律援助", "低保救助",
+    "特困人员供养", "残疾人证",
 ]
-ASPECTS = ["基本信息", "变更信息", "注销信息", "年度报告", "许可信息", "处罚信息", "统计信息", "办理记录", "核验信息", "证照信息"]
+ASPECTS = [
+    "基本信息", "变更信息", "注销信息", "年度报告", "许可信息", "处罚信息", "统计信息", "办理记录", "核验信息",
+    "证照信息",
+]
 ITEM_NAMES = [
     ("统一社会信用代码", "TYSHXYDM", "C", 18), ("单位名称", "DWMC", "C", 200), ("法定代表人", "FDDBR", "C", 50),
-    ("公民身份号码", "GMSFHM", "C", 18), ("姓名", "XM", "C", 50), ("性别", "XB", "C", 1), ("出生日期", "CSRQ", "D", None),
-    ("民族", "MZ", "C", 2), ("住址", "ZZ", "C", 200), ("联系电话", "LXDH", "C", 20), ("登记机关", "DJJG", "C", 100),
+    ("公民身份号码", "GMSFHM", "C", 18), ("姓名", "XM", "C", 50), ("性别", "XB", "C", 1),
+    ("出生日期", "CSRQ", "D", None), ("民族", "MZ", "C", 2), ("住址", "ZZ", "C", 200), ("联系电话", "LXDH", "C", 20), ("登记机关", "DJJG", "C", 100),
     ("登记日期", "DJRQ", "D", None), ("核准日期", "HZRQ", "D", None), ("注册资本", "ZCZB", "Y", 20),
     ("经营范围", "JYFW", "M", None), ("许可证编号", "XKZBH", "C", 50), ("有效期起", "YXQQ", "D", None),
     ("有效期止", "YXQZ", "D", None), ("发证机关", "FZJG", "C", 100), ("状态", "ZT", "C", 2), ("金额", "JE", "Y", 18),
@@ -120,7 +124,9 @@ def generate(path, departments, entries, items_per_entry, seed=2026):
         base = classification.startswith("1")
         if roll < 0.6 or base:
             share = ("无条件共享", "", "", "共享平台-库表")
-            open_type, open_condition = rng.choice([("无条件开放", ""), ("有条件开放", "经申请审核后开放"), ("不予开放", "")])
+            open_type, open_condition = rng.choice(
+                [("无条件开放", ""), ("有条件开放", "经申请审核后开放"), ("不予开放", "")]
+            )
         elif roll < 0.9:
             share = ("有条件共享", "仅用于行政审批和监管执法，需说明用途并经提供方审核同意", "", "共享平台-接口")
             open_type, open_condition = rng.choice([("有条件开放", "用于科研的经申请开放"), ("不予开放", "")])
@@ -177,20 +183,21 @@ def main():
               f"{args.entries} entries, {args.entries * args.items} items)")
 
         profiler = cProfile.Profile() if args.profile else None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         result = import_catalog(path, user=admin)
         if profiler:
             profiler.disable()
-        imported = time.perf_counter() - started
+        imported, cpu = time.perf_counter() - started, time.process_time() - cpu
         if not result.ok:
             for error in result.errors[:20]:
                 print(error)
             raise SystemExit(f"import rejected: {len(result.errors)} errors")
         rows = Resource.objects.count() + InfoItem.objects.count()
-        print(f"import:   {imported:.1f} s  ({result.created} entries created, {rows / imported:,.0f} rows/s)"
-              f"  {'OK' if imported < 60 else 'OVER'} the 60 s target")
+        # CPU time too: on a shared machine the wall time also measures everyone else's load.
+        print(f"import:   {imported:.1f} s, CPU {cpu:.1f} s  ({result.created} entries created, "
+              f"{rows / imported:,.0f} rows/s)  {'OK' if imported < 60 else 'OVER'} the 60 s target")
 
         started = time.perf_counter()
         export_catalog(Resource.objects.order_by("pk"), Path(os.environ["GOVSHARE_DATA_DIR"]) / "export.xlsx")

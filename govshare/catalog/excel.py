@@ -69,7 +69,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -439,12 +439,51 @@ class _SheetReader:
         return _read_codes(raw)
 
 
+class _CalamineBook:
+    """A workbook read by python-calamine (Rust): about fifteen times faster than openpyxl on a large file."""
+
+    def __init__(self, file):
+        from python_calamine import CalamineWorkbook
+
+        self.book = CalamineWorkbook.from_filelike(file) if hasattr(file, "read") else CalamineWorkbook.from_path(
+            str(file)
+        )
+        self.sheetnames = list(self.book.sheet_names)
+
+    def rows(self, name):
+        # skip_empty_area=False keeps the blank rows and columns before the data, so row 1 is Excel's row 1.
+        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    def close(self):
+        self.book.close()
+
+
+class _OpenpyxlBook:
+    """A workbook read by openpyxl in read-only mode, when python-calamine is not installed."""
+
+    def __init__(self, file):
+        from openpyxl import load_workbook
+
+        self.book = load_workbook(file, read_only=True, data_only=True)
+        self.sheetnames = self.book.sheetnames
+
+    def rows(self, name):
+        return self.book[name].iter_rows(values_only=True)
+
+    def close(self):
+        self.book.close()
+
+
+def _book_class():
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return _OpenpyxlBook
+    return _CalamineBook
+
+
 def _open_workbook(file):
-    """The workbook, or a RowError saying in plain words why the file is not one."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
+    """The workbook, or a message saying in plain words why the file is not one."""
     if hasattr(file, "read"):
         if hasattr(file, "seek"):
             file.seek(0)
@@ -458,17 +497,14 @@ def _open_workbook(file):
     if not head.startswith(b"PK\x03\x04"):
         return None, _("文件不是 Excel 工作簿（.xlsx）；请使用导出的模板填写后上传")
     try:
-        return load_workbook(file, read_only=True, data_only=True), None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        return _book_class()(file), None
+    except Exception as exc:  # both readers raise their own errors (zip, XML, format) for a damaged file
         return None, _("无法读取 Excel 文件，文件可能已损坏：%(error)s") % {"error": exc}
-    except Exception as exc:  # openpyxl raises its own errors for a zip that is not a workbook
-        return None, _("无法读取 Excel 文件：%(error)s") % {"error": exc}
 
 
-def _sheet_rows(workbook, name):
-    """(row_number, cells) of each non-blank row of a sheet after the header, and the header row."""
-    sheet = workbook[name]
-    rows = sheet.iter_rows(values_only=True)
+def _sheet_rows(book, name):
+    """The header row of a sheet, and (row number, cells) of each non-blank row after it."""
+    rows = iter(book.rows(name))
     header = next(rows, None)
     body = []
     for number, cells in enumerate(rows, start=2):
@@ -889,13 +925,11 @@ class _Importer:
         if any(resource.pk is None for resource in resources):
             raise DatabaseError("bulk_create did not return primary keys")
 
-        items = [
-            InfoItem(resource_id=resource.pk, position=position, **data)
+        _insert_items(
+            (resource.pk, position, data)
             for entry, resource in zip(new, resources, strict=True)
             for position, data in enumerate(entry.item_data, start=1)
-        ]
-        for chunk in _chunks(items, BATCH_SIZE * 5):
-            InfoItem.objects.bulk_create(chunk)
+        )
 
         versions = [
             ResourceVersion(
@@ -933,6 +967,30 @@ class _Importer:
             if sequence.last_value < value:
                 sequence.last_value = value
                 sequence.save(update_fields=["last_value"])
+
+
+def _insert_items(rows):
+    """Insert info items given as (resource id, position, item data) with one prepared statement.
+
+    bulk_create would spend most of a large import preparing 1.4 million values one by one through the fields;
+    these are already plain text, integers and booleans, checked by the importer, so only the timestamps need the
+    database's own form. Info items are change-logged through their entry, as in services.create_entry.
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    meta = InfoItem._meta
+    names = ("resource", "position", *services.ITEM_FIELDS)
+    columns = [meta.get_field(name).column for name in (*names, "created", "last_updated")]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from the model, values bound
+        quote(meta.db_table), ", ".join(quote(column) for column in columns), ", ".join(["%s"] * len(columns))
+    )
+    values = (
+        (resource_id, position, *(data[name] for name in services.ITEM_FIELDS), now, now)
+        for resource_id, position, data in rows
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(values, BATCH_SIZE * 5):
+            cursor.executemany(sql, chunk)
 
 
 def _message(exc):

@@ -56,7 +56,7 @@ from .forms import (
     items_initial,
 )
 from .models import Classification, InfoItem, Resource, ResourceVersion, UpdateDuty
-from .search import RELEVANCE, facet_counts, search
+from .search import RELEVANCE, SearchResult, facet_counts, search
 from .tables import ResourceTable, ReviewQueueTable, UpdateDutyTable
 
 __all__ = [
@@ -173,11 +173,18 @@ class ResourceListView(ObjectListView):
             result = search(filtered, q)
             matched, rows, current_sort = result.queryset, result, RELEVANCE
         else:
-            matched = search(filtered, q, order="pk").queryset if q else filtered
+            total = None
+            if q:
+                result = search(filtered, q, order="pk")
+                matched, total = result.queryset, result.total
+            else:
+                matched = filtered
             # Without a choice, the model's order (latest first).
             rows = ResourceTable.order_queryset(matched, ordering) if ordering else matched.order_by(
                 *Resource._meta.ordering
             )
+            if total is not None:
+                rows = SearchResult(q, rows, total)  # the count is known: the paginator need not ask again
             current_sort = ordering or ""
 
         paginator = Paginator(rows, self.paginate_by)

@@ -45,8 +45,11 @@ __all__ = [
     "ObjectEditView",
     "ObjectListView",
     "RoleRequiredMixin",
+    "is_htmx_partial",
     "restrict",
+    "safe_return_url",
     "safe_reverse",
+    "user_has_role",
 ]
 
 # Who may read the platform-wide change log (三员分立: the audit admin, plus the platform admin).
@@ -164,6 +167,7 @@ class ObjectListView(BaseObjectView):
     paginate_by = 50
     add_url_name = None
     add_roles: tuple | None = None
+    search_placeholder = None
 
     def search(self, queryset, q):
         if not q or not self.search_fields:
@@ -198,7 +202,8 @@ class ObjectListView(BaseObjectView):
             "table": table,
             "filterset": filterset,
             "filter_form": filterset.form if filterset is not None else None,
-            "has_filters": bool(request.GET.get("q")) or bool(filterset and filterset.is_bound),
+            "has_filters": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+            "search_placeholder": self.search_placeholder,
             "q": q,
             "page_obj": page,
             "paginator": paginator,
@@ -399,6 +404,7 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
 class ChangeLogView(ObjectListView):
     """The platform-wide change log, read-only, for the audit admin and the platform admin."""
 
+    search_placeholder = gettext_lazy("对象名称或用户名")
     required_roles = AUDIT_ROLES
     queryset = ObjectChange.objects.select_related("object_type")
     filterset = ObjectChangeFilterSet
@@ -479,9 +485,7 @@ class HomeView(LoginRequiredMixin, View):
             for value, count in zip(status.values, status_counts, strict=True)
         ]
 
-        is_reviewer = user_has_role(user, (RoleChoices.REVIEWER, RoleChoices.AUTHORITY_OFFICER)) and (
-            user.is_superuser or user.department_id or user.has_role(RoleChoices.PLATFORM_ADMIN)
-        )
+        is_reviewer = user_has_role(user, (RoleChoices.REVIEWER, RoleChoices.AUTHORITY_OFFICER))
         review_items = []
         if is_reviewer:
             review_items = list(

@@ -37,7 +37,9 @@ class DepartmentForm(FormStyleMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.order_by("division_code")
-        self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "class": "form-control mono", "spellcheck": "false"})
+        self.fields["credit_code"].widget.attrs.update(
+            {"maxlength": 18, "class": "form-control mono", "spellcheck": "false"}
+        )
         self.fields["credit_code"].help_text = _("18位，GB 32100；第3-8位为行政区划代码，末位为校验码")
         if user is not None and not (
             user.is_superuser or user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from govshare.core.views import (
@@ -58,9 +59,7 @@ class JurisdictionListView(JurisdictionViewMixin, ObjectListView):
     filterset = JurisdictionFilterSet
     add_url_name = "organizations:jurisdiction_add"
     add_roles = ORG_ADMIN_ROLES
-
-    def get_extra_context(self, request, instance=None):
-        return {"search_placeholder": _("名称或行政区划代码")}
+    search_placeholder = gettext_lazy("名称或行政区划代码")
 
 
 class JurisdictionDetailView(JurisdictionViewMixin, ObjectDetailView):
@@ -107,9 +106,7 @@ class DepartmentListView(DepartmentViewMixin, ObjectListView):
     filterset = DepartmentFilterSet
     add_url_name = "organizations:department_add"
     add_roles = ORG_ADMIN_ROLES
-
-    def get_extra_context(self, request, instance=None):
-        return {"search_placeholder": _("部门名称、简称或统一社会信用代码")}
+    search_placeholder = gettext_lazy("部门名称、简称或统一社会信用代码")
 
 
 class DepartmentDetailView(DepartmentViewMixin, ObjectDetailView):

@@ -14,7 +14,14 @@ from govshare.organizations.models import Department, Office
 from .choices import RoleChoices
 from .models import User
 
-__all__ = ["LoginForm", "PasswordChangeStyledForm", "RoleAssignmentForm", "TokenCreateForm", "UserForm"]
+__all__ = [
+    "LoginForm",
+    "PasswordChangeStyledForm",
+    "RoleAssignmentForm",
+    "TokenCreateForm",
+    "UserForm",
+    "manages_all_users",
+]
 
 # Roles a department admin may not manage: accounts holding them are out of a department admin's reach.
 PRIVILEGED_ROLES = (
@@ -62,7 +69,7 @@ class UserForm(FormStyleMixin, forms.ModelForm):
         self.fields["department"].queryset = Department.objects.select_related("jurisdiction")
         self.fields["office"].queryset = Office.objects.select_related("department")
         self.fields["office"].label_from_instance = str
-        if user is not None and not _manages_all_users(user):
+        if user is not None and not manages_all_users(user):
             # A department admin only places accounts in their own department.
             self.fields["department"].queryset = Department.objects.filter(pk=user.department_id)
             self.fields["department"].required = True
@@ -104,7 +111,8 @@ class UserForm(FormStyleMixin, forms.ModelForm):
         return user
 
 
-def _manages_all_users(user):
+def manages_all_users(user):
+    """Platform-wide user administration (not limited to one department)."""
     return user.is_superuser or user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
 
 

@@ -1,5 +1,6 @@
 """Tables of the user pages."""
 
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,8 @@ def _role_order(role):
 
 
 def _assign_link(user):
-    from django.urls import reverse
-
-    return format_html('<a class="btn btn-sm btn-light" href="{}">{}</a>', reverse("user_roles", args=[user.pk]), _("分配角色"))
+    url = reverse("user_roles", args=[user.pk])
+    return format_html('<a class="btn btn-sm btn-light" href="{}">{}</a>', url, _("分配角色"))
 
 
 class UserTable(Table):

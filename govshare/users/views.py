@@ -24,7 +24,15 @@ from govshare.core.views import (
 from . import services
 from .choices import RoleChoices
 from .filtersets import UserFilterSet
-from .forms import PRIVILEGED_ROLES, LoginForm, PasswordChangeStyledForm, RoleAssignmentForm, TokenCreateForm, UserForm
+from .forms import (
+    PRIVILEGED_ROLES,
+    LoginForm,
+    PasswordChangeStyledForm,
+    RoleAssignmentForm,
+    TokenCreateForm,
+    UserForm,
+    manages_all_users,
+)
 from .models import APIToken, User
 from .tables import RoleAssignmentTable, UserTable
 
@@ -141,7 +149,9 @@ class TokenListView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render_page(request, form)
         token, key = APIToken.issue(request.user, form.cleaned_data["name"], expires=form.cleaned_data["expires"])
-        messages.success(request, _("已创建令牌“%(name)s”。请立即复制保存，关闭页面后将无法再次查看。") % {"name": token.name})
+        messages.success(
+            request, _("已创建令牌“%(name)s”。请立即复制保存，关闭页面后将无法再次查看。") % {"name": token.name}
+        )
         return self.render_page(request, TokenCreateForm(), new_key=key, new_token=token)
 
 
@@ -166,9 +176,6 @@ class UserListView(UserViewMixin, ObjectListView):
     add_url_name = "user_add"
     search_placeholder = gettext_lazy("用户名、姓名、邮箱或电话")
 
-    def get_extra_context(self, request, instance=None):
-        return {"search_placeholder": self.search_placeholder}
-
 
 class UserDetailView(UserViewMixin, ObjectDetailView):
     template_name = "users/user_detail.html"
@@ -189,7 +196,7 @@ class UserEditView(UserViewMixin, ObjectEditView):
         return {"user": self.request.user}
 
     def alter_object(self, instance, request):
-        if not (request.user.is_superuser or request.user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)):
+        if not manages_all_users(request.user):
             instance.department_id = request.user.department_id
         return instance
 
@@ -206,6 +213,7 @@ class RoleAssignmentListView(UserViewMixin, ObjectListView):
     table = RoleAssignmentTable
     title = gettext_lazy("角色分配")
     list_url_name = "role_assignment_list"
+    search_placeholder = gettext_lazy("用户名、姓名、邮箱或电话")
 
 
 class UserRolesView(LoginRequiredMixin, RoleRequiredMixin, View):
@@ -215,7 +223,8 @@ class UserRolesView(LoginRequiredMixin, RoleRequiredMixin, View):
     template_name = "users/user_roles.html"
 
     def get_user(self, request, pk):
-        target = get_object_or_404(restrict_users(User.objects.select_related("department"), request.user, "view"), pk=pk)
+        visible = restrict_users(User.objects.select_related("department"), request.user, "view")
+        target = get_object_or_404(visible, pk=pk)
         if target == request.user and not request.user.is_superuser:
             raise PermissionDenied(_("不能修改自己的角色"))
         return target

@@ -191,7 +191,8 @@ class ResourceDetailSerializer(ResourceSerializer):
     def service_arguments(self, current=None):
         """`fields`, `items` and `change_summary` for services.create_entry / update_entry.
 
-        `current` (services.entry_data) supplies what the request leaves out, so PATCH changes only what it names.
+        `current` (services.entry_data: the pending change if any, else the entry) supplies what the request leaves
+        out, so PATCH changes only what it names; PUT must carry the required fields and `items` replaces the list.
         """
         data = dict(self.validated_data)
         items = data.pop("items", None)

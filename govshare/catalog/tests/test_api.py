@@ -11,6 +11,12 @@ from govshare.core.testing import catalog_fields, catalog_items, make_department
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 costs most of a second per user; these tests are about the API, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 RESOURCES = "/api/v1/catalog/resources/"
 
 
@@ -107,7 +113,8 @@ def test_full_lifecycle_through_the_api(world):
     assert body["status"]["value"] == "returned"
     assert body["pending_change"]["review_comment"] == "摘要过于简单，请补充数据范围"
 
-    response = cataloguer.patch(url(pk), {"abstract": "记录本市全部企业的登记注册信息，覆盖存量与增量数据。"}, format="json")
+    abstract = "记录本市全部企业的登记注册信息，覆盖存量与增量数据。"
+    response = cataloguer.patch(url(pk), {"abstract": abstract}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["abstract"].startswith("记录本市全部企业")
     assert len(response.json()["items"]) == 3  # PATCH without items keeps them

@@ -6,23 +6,24 @@ import io
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from govshare.catalog import services
 from govshare.catalog.models import Classification, Resource, UpdateDuty
-from govshare.core.testing import (
-    catalog_fields,
-    catalog_items,
-    login_client,
-    make_department,
-    make_jurisdiction,
-    make_user,
-)
+from govshare.core.testing import catalog_fields, catalog_items, make_department, make_jurisdiction, make_user
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("catalog:resource_list")
+
+
+def login_client(user):
+    # core.testing.login_client calls client.login(), which django-axes refuses without a request.
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
@@ -166,8 +167,8 @@ def test_list_hides_other_departments_drafts(world):
 def test_detail_shows_items_and_history_diff_after_an_approved_change(world):
     resource = publish(world, create(world, name="企业登记信息"))
     fields = catalog_fields(world["police"], name="企业登记注册信息", update_cycle="weekly")
-    services.update_entry(resource, user=world["cataloguer"], fields=fields,
-                          items=catalog_items("统一社会信用代码", "企业名称", "注册资本"), change_summary="增加注册资本")
+    items = catalog_items("统一社会信用代码", "企业名称", "注册资本")
+    services.update_entry(resource, user=world["cataloguer"], fields=fields, items=items, change_summary="增加注册资本")
     services.submit_entry(resource, user=world["cataloguer"])
     services.approve_entry(resource, user=world["reviewer"], comment="同意")
 
@@ -175,7 +176,7 @@ def test_detail_shows_items_and_history_diff_after_an_approved_change(world):
     url = reverse("catalog:resource_detail", args=[resource.pk])
     body = text(client.get(url))
     assert "企业登记注册信息" in body and "注册资本" in body and "统一社会信用代码" in body
-    assert "201 公共服务" in body and world["police"].credit_code in body
+    assert "公共服务" in body and "主题信息资源" in body and world["police"].credit_code in body
 
     body = text(client.get(url, {"tab": "history"}))
     assert "v1" in body and "v2" in body and "现行版本" in body and "历史版本" in body
@@ -252,7 +253,8 @@ def test_item_more_open_than_resource_is_shown_on_its_row(world):
 
 def test_no_items_is_reported_on_the_item_table(world):
     client = login_client(world["cataloguer"])
-    response = client.post(reverse("catalog:resource_add"), form_data(world["police"], items=[{"name": ""}]))
+    data = form_data(world["police"], items=[{"name": "", "data_type": "C"}])
+    response = client.post(reverse("catalog:resource_add"), data)
     assert response.status_code == 200
     assert "至少需要一个信息项" in text(response)
 

@@ -69,10 +69,14 @@ def choice_badge(choice_set_name, value):
 
 @register.simple_tag
 def role_badges(user):
-    roles = sorted(getattr(user, "role_set", ()), key=lambda r: RoleChoices.values.index(r) if r in RoleChoices.values else 99)
-    if not roles:
+    order = {role: index for index, role in enumerate(RoleChoices.values)}
+    roles = sorted(getattr(user, "role_set", ()), key=lambda role: order.get(role, len(order)))
+    badges = [badge_html(RoleChoices.label(role), RoleChoices.colour(role)) for role in roles]
+    if getattr(user, "is_superuser", False):
+        badges.insert(0, badge_html(_("超级管理员"), "red"))
+    if not badges:
         return format_html('<span class="text-muted">{}</span>', _("无角色"))
-    return format_html_join(" ", "{}", ((badge_html(RoleChoices.label(r), RoleChoices.colour(r)),) for r in roles))
+    return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
 
 @register.simple_tag
@@ -145,7 +149,9 @@ def navigation():
                 NavItem(_("目录浏览"), "catalog:resource_list", "list"),
                 NavItem(_("目录检索"), "catalog:resource_search", "search"),
                 NavItem(_("新建目录"), "catalog:resource_add", "plus", (R.CATALOGUER, R.DEPARTMENT_ADMIN)),
-                NavItem(_("审核队列"), "catalog:review_queue", "check", (R.REVIEWER, R.AUTHORITY_OFFICER, R.PLATFORM_ADMIN)),
+                NavItem(
+                    _("审核队列"), "catalog:review_queue", "check", (R.REVIEWER, R.AUTHORITY_OFFICER, R.PLATFORM_ADMIN)
+                ),
                 NavItem(_("目录更新任务"), "catalog:duty_list", "clock"),
             ],
         ),
@@ -181,13 +187,15 @@ def _allowed(user, roles):
 def nav_menu(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    path = request.path if request else ""
+    if user is None or not user.is_authenticated:
+        return {"entries": [], "request": request}
+    path = request.path
     entries, best = [], None
     for entry in navigation():
         items = entry.items if isinstance(entry, NavGroup) else [entry]
         visible = []
         for item in items:
-            if user is None or not _allowed(user, item.roles):
+            if not _allowed(user, item.roles):
                 continue
             try:
                 item.url = reverse(item.url_name)
@@ -281,9 +289,8 @@ def pagination(context, page_obj, htmx_target="object-list"):
 def object_history(instance, limit=20):
     """The latest changes of one object (shown to whoever may view the object), newest first, with diffs."""
     object_type = ContentType.objects.get_for_model(instance, for_concrete_model=True)
-    changes = list(
-        ObjectChange.objects.filter(object_type=object_type, object_id=instance.pk).order_by("-time", "-id")[: limit + 1]
-    )
+    history = ObjectChange.objects.filter(object_type=object_type, object_id=instance.pk).order_by("-time", "-id")
+    changes = list(history[: limit + 1])
     rows = []
     for change in changes[:limit]:
         diff = [

@@ -7,52 +7,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from govshare.catalog.models import Classification, InfoItem, Resource
+from govshare.catalog.models import InfoItem, Resource
 from govshare.core.models import ObjectChange
-from govshare.core.validators import make_credit_code
-from govshare.organizations.models import Department, Jurisdiction
-from govshare.users import services
-from govshare.users.models import User
+from govshare.core.testing import catalog_fields, make_department, make_jurisdiction, make_user
+from govshare.organizations.models import Department
 
-PASSWORD = "Sh4re!Platform"
-
-
-# --- factories shared by the view tests of core, users and organizations ------------------------------------
-
-
-def make_jurisdiction(code="320900", name="盐城市", level="city", parent=None):
-    return Jurisdiction.objects.create(name=name, level=level, division_code=code, parent=parent)
-
-
-def make_department(jurisdiction, serial=1, name=None, **kwargs):
-    return Department.objects.create(
-        name=name or f"测试部门{serial}",
-        credit_code=make_credit_code(jurisdiction.division_code, serial),
-        jurisdiction=jurisdiction,
-        **kwargs,
-    )
-
-
-def make_user(username, department=None, roles=(), **kwargs):
-    user = User.objects.create_user(username, password=PASSWORD, department=department, **kwargs)
-    if roles:
-        services.set_roles(user, roles)
-    return user
+PASSWORD = "Govshare#2026"  # the password of govshare.core.testing.make_user
 
 
 def make_resource(department, index, status="published", share_type="unconditional", items=2):
-    classification = Classification.objects.filter(level=2).first()
-    resource = Resource.objects.create(
-        classification=classification,
-        name=f"资源{index}",
-        provider=department,
-        abstract="摘要",
-        format_category="database",
-        share_type=share_type,
-        open_type="not_open",
-        update_cycle="monthly",
-        status=status,
-    )
+    """A catalogue entry of the department with `items` info items."""
+    fields = catalog_fields(department, name=f"资源{index}", status=status, share_type=share_type)
+    resource = Resource.objects.create(**fields)
     for position in range(items):
         InfoItem.objects.create(
             resource=resource, position=position, name=f"字段{position}", data_type="C",
@@ -73,7 +39,7 @@ def city():
 
 @pytest.fixture
 def department(city):
-    return make_department(city, 1, name="市大数据局", is_competent_authority=True)
+    return make_department("市大数据局", city, competent=True)
 
 
 # --- login required, headers ------------------------------------------------------------------------------------
@@ -180,7 +146,7 @@ def test_dashboard_counts_and_share_split(client, department):
 
 @pytest.mark.django_db
 def test_dashboard_query_count_does_not_grow_with_resources(client, department, django_assert_max_num_queries):
-    other = make_department(department.jurisdiction, 2)
+    other = make_department(jurisdiction=department.jurisdiction)
     reviewer = make_user("reviewer", department, roles=["reviewer"])
     client.force_login(reviewer)
     for i in range(5):
@@ -199,7 +165,7 @@ def test_dashboard_query_count_does_not_grow_with_resources(client, department, 
 @pytest.mark.django_db
 def test_dashboard_shows_returned_entries_of_my_department(client, department):
     make_resource(department, 1, status="returned")
-    make_resource(make_department(department.jurisdiction, 2), 2, status="returned")
+    make_resource(make_department(jurisdiction=department.jurisdiction), 2, status="returned")
     client.force_login(make_user("cataloguer", department, roles=["cataloguer"]))
     response = client.get(reverse("home"))
     assert [r.name for r in response.context["returned_items"]] == ["资源1"]
@@ -254,7 +220,7 @@ def test_object_history_panel_shows_diff(client, department):
 
 @pytest.mark.django_db
 def test_list_view_htmx_returns_only_the_table(client, department):
-    make_department(department.jurisdiction, 2, name="市公安局")
+    make_department("市公安局", department.jurisdiction)
     client.force_login(make_user("viewer", department))
     url = reverse("organizations:department_list")
     full = client.get(url, {"q": "公安"})
@@ -268,7 +234,7 @@ def test_list_view_htmx_returns_only_the_table(client, department):
 
 @pytest.mark.django_db
 def test_list_view_ignores_unknown_sort_keys(client, department):
-    make_department(department.jurisdiction, 2, name="甲部门")
+    make_department("甲部门", department.jurisdiction)
     client.force_login(make_user("viewer", department))
     url = reverse("organizations:department_list")
     assert client.get(url, {"sort": "contact_phone__password"}).status_code == 200
@@ -279,8 +245,8 @@ def test_list_view_ignores_unknown_sort_keys(client, department):
 
 @pytest.mark.django_db
 def test_list_view_paginates_by_50(client, city):
-    for serial in range(1, 56):
-        make_department(city, serial)
+    for _serial in range(55):
+        make_department(jurisdiction=city)
     client.force_login(make_user("viewer", Department.objects.first()))
     response = client.get(reverse("organizations:department_list"), {"page": 2})
     assert response.context["page_obj"].number == 2

@@ -9,6 +9,12 @@ from govshare.organizations.models import Department, Jurisdiction, Office
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 costs most of a second per user; these tests are about the API, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 JURISDICTIONS = "/api/v1/organizations/jurisdictions/"
 DEPARTMENTS = "/api/v1/organizations/departments/"
 OFFICES = "/api/v1/organizations/offices/"

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from govshare.core.tests.test_views import make_department, make_jurisdiction, make_resource, make_user
+from govshare.core.testing import make_department, make_jurisdiction, make_user
+from govshare.core.tests.test_views import make_resource
 from govshare.core.validators import make_credit_code
 from govshare.organizations.models import Department, Office
 
@@ -15,27 +16,27 @@ def fast_hashing(settings):
 
 @pytest.fixture
 def province():
-    return make_jurisdiction("320000", "江苏省", "province")
+    return make_jurisdiction("江苏省", "320000", "province")
 
 
 @pytest.fixture
 def city(province):
-    return make_jurisdiction("320900", "盐城市", "city", parent=province)
+    return make_jurisdiction("盐城市", "320900", "city", parent=province)
 
 
 @pytest.fixture
 def county(city):
-    return make_jurisdiction("320902", "亭湖区", "county", parent=city)
+    return make_jurisdiction("亭湖区", "320902", "county", parent=city)
 
 
 @pytest.fixture
 def department(city):
-    return make_department(city, 1, name="市大数据局", is_competent_authority=True)
+    return make_department("市大数据局", city, competent=True)
 
 
 @pytest.fixture
 def other_department(city):
-    return make_department(city, 2, name="市公安局")
+    return make_department("市公安局", city)
 
 
 def _department_data(jurisdiction, **overrides):
@@ -77,7 +78,7 @@ def test_jurisdiction_edit_needs_platform_role(client, city, department):
 
 @pytest.mark.django_db
 def test_department_list_filters(client, city, county, department, other_department):
-    make_department(county, 3, name="区数据局", is_competent_authority=True)
+    make_department("区数据局", county, competent=True)
     client.force_login(make_user("viewer", department))
     url = reverse("organizations:department_list")
 
@@ -166,7 +167,8 @@ def test_department_detail_hides_users_from_outsiders(client, department, other_
 @pytest.mark.django_db
 def test_department_delete_is_protected(client, department):
     make_user("member", department)
-    client.force_login(make_user("platform", make_department(department.jurisdiction, 9), roles=["platform_admin"]))
+    platform_department = make_department(jurisdiction=department.jurisdiction)
+    client.force_login(make_user("platform", platform_department, roles=["platform_admin"]))
     response = client.post(reverse("organizations:department_delete", args=[department.pk]))
     assert response.status_code == 302
     assert Department.objects.filter(pk=department.pk).exists()

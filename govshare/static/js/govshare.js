@@ -21,6 +21,17 @@
   // Every HTMX request sends the CSRF token (Django checks it on POST/PUT/PATCH/DELETE).
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = csrfToken();
+    // Leave empty filters out of GET URLs, so the address bar (pushed into history) stays readable.
+    var data = event.detail.formData;
+    if (event.detail.useUrlParams && data) {
+      var empty = [];
+      data.forEach(function (value, key) {
+        if (value === "" && data.getAll(key).every(function (v) { return v === ""; })) {
+          empty.push(key);
+        }
+      });
+      empty.forEach(function (key) { data.delete(key); });
+    }
   });
 
   // After a list is swapped, keep the filter form's hidden sort field in step with the address bar,

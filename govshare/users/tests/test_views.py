@@ -5,7 +5,8 @@ from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.test import APIRequestFactory
 
-from govshare.core.tests.test_views import PASSWORD, make_department, make_jurisdiction, make_user
+from govshare.core.testing import make_department, make_jurisdiction, make_user
+from govshare.core.tests.test_views import PASSWORD
 from govshare.users.authentication import APITokenAuthentication
 from govshare.users.models import APIToken, User
 
@@ -22,12 +23,12 @@ def city():
 
 @pytest.fixture
 def department(city):
-    return make_department(city, 1, name="市大数据局")
+    return make_department("市大数据局", city)
 
 
 @pytest.fixture
 def other_department(city):
-    return make_department(city, 2, name="市公安局")
+    return make_department("市公安局", city)
 
 
 # --- login, lockout, logout ------------------------------------------------------------------------------------
