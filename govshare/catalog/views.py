@@ -544,7 +544,7 @@ class ResourceEditView(BaseObjectView):
 
     def render_form(self, resource, form, formset, status=200):
         is_change = resource is not None and resource.status == EntryStatusChoices.PUBLISHED
-        pending = services.pending_version(resource) if is_change else None
+        pending = services.pending_version(resource) if resource is not None else None
         has_item_errors = bool(formset.non_form_errors()) or any(f.errors for f in formset.forms)
         context = {
             **self.base_context(resource),

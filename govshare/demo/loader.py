@@ -71,11 +71,7 @@ WITHDRAW_REASONS = [
     "因机构改革职能划转，相关数据不再由本部门产生，原目录注销",
     "该资源已整合至同类目录统一提供，原目录注销",
 ]
-CHANGE_SUMMARIES = [
-    "根据《政务数据共享条例》要求补充信息项“数据更新时间”，更新周期调整为每日",
-    "根据业务系统升级调整更新周期，并完善资源摘要",
-    "新增信息项“数据来源”，明确数据归集渠道",
-]
+CHANGE_REASONS = ["根据《政务数据共享条例》要求完善目录", "业务系统升级", "明确数据归集渠道"]
 
 
 class DemoConflict(Exception):
@@ -271,29 +267,33 @@ class _Loader:
         return [status.get(i, EntryStatusChoices.PUBLISHED) for i in range(n)]
 
     def _changed(self, resource, variant):
-        """A realistic change of a published entry: a new item, a faster update cycle, a fuller abstract."""
+        """A realistic change of a published entry (a new item, a faster update cycle, a fuller abstract) and its
+        change summary."""
         data = services.entry_snapshot(resource)
         fields, items = dict(data["fields"]), [dict(item) for item in data["items"]]
         share = fields["share_type"]
-        item_share = ShareTypeChoices.CONDITIONAL if share == ShareTypeChoices.CONDITIONAL else share
-        new_item = {
-            "name": "数据更新时间" if variant != 2 else "数据来源",
-            "code": "SJGXSJ" if variant != 2 else "SJLY",
-            "data_type": "T" if variant != 2 else "C",
-            "length": 14 if variant != 2 else 100,
-            "description": "记录最近一次更新的时间" if variant != 2 else "数据归集渠道",
-            "is_sensitive": False, "is_basic": False, "share_type": item_share, "share_condition": "",
-            "open_type": "not_open",
-        }
-        if all(item["name"] != new_item["name"] for item in items) and variant != 1:
-            items.append(new_item)
+        notes = []
+        if variant in (0, 2):
+            name, code, data_type, length, description = (
+                ("数据更新时间", "SJGXSJ", "T", 14, "记录最近一次更新的时间") if variant == 0
+                else ("数据来源", "SJLY", "C", 100, "数据归集渠道")
+            )
+            if all(item["name"] != name for item in items):
+                items.append({
+                    "name": name, "code": code, "data_type": data_type, "length": length, "description": description,
+                    "is_sensitive": False, "is_basic": False, "share_type": share, "share_condition": "",
+                    "open_type": "not_open",
+                })
+                notes.append(f"新增信息项“{name}”")
         if variant in (0, 1):
-            fields["update_cycle"] = UpdateCycleChoices.DAILY if fields["update_cycle"] != UpdateCycleChoices.DAILY \
-                else UpdateCycleChoices.REALTIME
+            before = fields["update_cycle"]
+            after = UpdateCycleChoices.DAILY if before != UpdateCycleChoices.DAILY else UpdateCycleChoices.REALTIME
+            fields["update_cycle"] = after
+            notes.append(f"更新周期由{UpdateCycleChoices.label(before)}调整为{UpdateCycleChoices.label(after)}")
         if variant == 1:
-            fields["abstract"] = fields["abstract"] + "自2026年起通过共享交换平台库表方式按日增量同步。"
-        summary = CHANGE_SUMMARIES[variant]
-        return fields, items, summary
+            fields["abstract"] += "自2026年起通过共享交换平台库表方式按日增量同步。"
+            notes.append("完善资源摘要")
+        return fields, items, CHANGE_REASONS[variant] + "：" + "，".join(notes)
 
     @staticmethod
     def _return_reason(entry, pick):
@@ -303,7 +303,8 @@ class _Loader:
         if fields["share_type"] == ShareTypeChoices.CONDITIONAL:
             reasons.append(RETURN_REASONS[1])
         loose = [item["name"] for item in entry.items
-                 if item["is_sensitive"] and item["share_type"] == ShareTypeChoices.UNCONDITIONAL]
+                 if item["is_sensitive"] and not item["is_basic"]
+                 and item["share_type"] == ShareTypeChoices.UNCONDITIONAL]
         if loose:
             reasons.append(RETURN_REASONS[4].format(item=loose[0]))
         return reasons[pick % len(reasons)]
@@ -336,7 +337,7 @@ class _Loader:
                 withdrawn += 1
                 services.withdraw_entry(resource, user=cataloguer, reason=reason)
             elif target in changes:
-                variant = changes[target] % len(CHANGE_SUMMARIES)
+                variant = changes[target] % len(CHANGE_REASONS)
                 changes[target] += 1
                 fields, items, summary = self._changed(resource, variant)
                 services.update_entry(resource, user=cataloguer, fields=fields, items=items, change_summary=summary)
