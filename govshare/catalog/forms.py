@@ -292,6 +292,10 @@ def apply_service_errors(error, form, formset, item_forms):
         if key.startswith("items."):
             index, _dot, field = key[len("items."):].partition(".")
             row = item_forms[int(index)] if index.isdigit() and int(index) < len(item_forms) else None
+            if row is not None and field == "share_condition" and "share_condition" in error.error_dict and not (
+                row.cleaned_data.get("share_type")
+            ):
+                continue  # the row inherits the resource's condition: the message on the resource field suffices
             if row is not None:
                 for message in messages:
                     row.add_error(field if field in row.fields else None, message)

@@ -9,7 +9,7 @@ One entry per line: classification | provider key | internal office | name | inf
   info item of a base resource (shared unconditionally, by the guideline).
 * hints (space separated, optional): `u` unconditional / `c` conditional / `ns:<legal basis>` not shared;
   `open` open unconditionally / `openc` open on conditions; `cyc:<update cycle>`; `fmt:<category>/<type>`;
-  `cond:<share condition>`. Anything not hinted is drawn by the loader (deterministically).
+  `cond:<share condition>`; `sys:<source system>`. Anything not hinted is drawn by the loader (deterministically).
 """
 
 __all__ = ["BASE_ENTRIES", "NODES", "TOPIC_ENTRIES"]

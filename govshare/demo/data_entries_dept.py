@@ -185,7 +185,7 @@ GENERIC_TEMPLATES = [
     (
         ["ga", "mz", "rs", "zrzy", "scjg", "wjw", "jy", "zj", "jt", "sthj", "sw", "yj", "yb", "sf", "nync", "sl",
          "sw2", "wgl", "cg", "gjj", "bdc", "tyjr", "cl", "fgw", "cz"],
-        "", "{short}权责清单信息", "@事项 权力来源 办理流程 收费依据", "u cyc:irregular",
+        "", "{short}权责清单信息", "@事项 权力来源 办理流程 收费依据", "u cyc:irregular sys:政务服务事项管理系统",
     ),
     (
         ["ga", "mz", "rs", "zrzy", "scjg", "wjw", "jy", "zj", "jt", "sthj", "yj", "sl", "wgl", "nync", "sw2",
@@ -198,6 +198,6 @@ GENERIC_TEMPLATES = [
     ),
     (
         ["ga", "mz", "rs", "scjg", "wjw", "zj", "jt", "bdc", "gjj", "sw", "yb", "zrzy"],
-        "", "{short}政务服务事项办件信息", "@办件 办理机构", "c cyc:daily",
+        "", "{short}政务服务事项办件信息", "@办件 办理机构", "c cyc:daily sys:一窗受理综合服务平台",
     ),
 ]

@@ -287,9 +287,11 @@ class _Loader:
                 notes.append(f"新增信息项“{name}”")
         if variant in (0, 1):
             before = fields["update_cycle"]
-            after = UpdateCycleChoices.DAILY if before != UpdateCycleChoices.DAILY else UpdateCycleChoices.REALTIME
-            fields["update_cycle"] = after
-            notes.append(f"更新周期由{UpdateCycleChoices.label(before)}调整为{UpdateCycleChoices.label(after)}")
+            if before != UpdateCycleChoices.REALTIME:
+                daily = before == UpdateCycleChoices.DAILY
+                after = UpdateCycleChoices.REALTIME if daily else UpdateCycleChoices.DAILY
+                fields["update_cycle"] = after
+                notes.append(f"更新周期由{UpdateCycleChoices.label(before)}调整为{UpdateCycleChoices.label(after)}")
         if variant == 1:
             fields["abstract"] += "自2026年起通过共享交换平台库表方式按日增量同步。"
             notes.append("完善资源摘要")

@@ -174,6 +174,17 @@ def _abstract(rng, *, scope, name, items, provider, office, system, cycle, basis
     return text
 
 
+_COMMON = set("信息系统管理平台综合服务数据业务江苏省市全国")
+
+
+def _system(rng, systems, text):
+    """The information system most likely to hold this data: most shared characters with its name and office."""
+    wanted = set(text) - _COMMON
+    scores = [len(wanted & set(system)) for system in systems]
+    best = max(scores)
+    return rng.choice([system for system, score in zip(systems, scores, strict=True) if score == best])
+
+
 def _format(rng, hints, share_type):
     if "fmt" in hints:
         category, _sep, format_type = hints["fmt"].partition("/")
@@ -261,19 +272,22 @@ def _plan_entry(rng, row, specs):
         items.append(item)
 
     scope = "全市" if spec["division"] == "320900" else spec["county"]
-    if name.startswith((spec["short"], spec.get("county", spec["short"]))):
-        scope = ""  # the name already says whose data it is
+    subject_name = name
+    if name.startswith(spec["short"]):
+        scope, subject_name = "", name.removeprefix(spec["short"])  # the name already says whose data it is
+    elif name.startswith(spec.get("county", spec["short"])):
+        scope = ""
     if category == ResourceCategoryChoices.BASE:
         use = "各部门身份核验、资格审核等基础性共享应用"
     elif category == ResourceCategoryChoices.TOPIC:
         use = TOPIC_USES[classification[:3]] + "领域的跨部门业务协同"
     else:
         use = "部门间业务协同和政务服务办理"
-    system = rng.choice(spec["systems"])
+    system = hints.get("sys") or _system(rng, spec["systems"], name + office)
     fields = {
         "name": name,
         "source_system": system,
-        "abstract": _abstract(rng, scope=scope, name=name, items=items, provider=spec["short"], office=office,
+        "abstract": _abstract(rng, scope=scope, name=subject_name, items=items, provider=spec["short"], office=office,
                               system=f"“{system}”", cycle=cycle, basis=basis, use=use),
         "format_category": format_category,
         "format_type": format_type,
