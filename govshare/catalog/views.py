@@ -860,13 +860,10 @@ class ResourceImportView(BaseObjectView):
         }
         (job_dir / "job.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if meta["background"]:
-            from celery.result import EagerResult
-
             from .tasks import import_catalog_task
 
-            outcome = import_catalog_task.delay(str(path), request.user.pk, str(report_path))
-            if isinstance(outcome, EagerResult):  # tests and embedded setups without a worker
-                _write_result(job_dir, outcome.result)
+            # Task results are not kept: the worker writes result.json into the job directory for the status page.
+            import_catalog_task.delay(str(path), request.user.pk, str(report_path), str(job_dir / "result.json"))
             return redirect("catalog:resource_import_status", job=job)
 
         from .excel import import_catalog

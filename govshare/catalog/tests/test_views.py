@@ -517,3 +517,23 @@ def test_detail_uses_a_constant_number_of_queries(world):
         small_count = _queries(client, reverse("catalog:resource_detail", args=[small.pk]), {"tab": tab})
         big_count = _queries(client, reverse("catalog:resource_detail", args=[big.pk]), {"tab": tab})
         assert big_count <= small_count, tab
+
+
+def test_big_import_runs_in_the_background_and_shows_its_result(world, monkeypatch):
+    from govshare.catalog import views
+
+    monkeypatch.setattr(views, "SYNC_IMPORT_LIMIT", 100)  # every test file counts as big
+    client = login_client(world["cataloguer"])
+    bad = _workbook([{"序号": 1, "资源名称": "企业登记信息", "共享类型": "随便共享"}])
+    response = client.post(reverse("catalog:resource_import"), {"file": bad})
+    assert response.status_code == 302
+    status_url = response["Location"]
+    # tests run tasks eagerly, so the worker has already written its result
+    response = client.get(status_url)
+    body = text(response)
+    assert "文件未导入" in body and "共享类型" in body and "下载错误报告" in body
+    # the polling request gets only the status card
+    response = client.get(status_url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-status")
+    assert "<html" not in text(response) and 'id="import-status"' in text(response)
+    # another user cannot see the job
+    assert login_client(world["other_cataloguer"]).get(status_url).status_code == 404
