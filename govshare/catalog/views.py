@@ -860,6 +860,10 @@ class ResourceImportView(BaseObjectView):
         }
         (job_dir / "job.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if meta["background"]:
+            # The configured Celery app must be the current one before sending (govshare/__init__.py does not
+            # load it), or the task would go to Celery's default broker.
+            import govshare.celery  # noqa: F401
+
             from .tasks import import_catalog_task
 
             # Task results are not kept: the worker writes result.json into the job directory for the status page.
