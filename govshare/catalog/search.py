@@ -52,14 +52,6 @@ POSTGRES_TABLE = "catalog_resource_search"
 BATCH_SIZE = 2000
 # A pasted paragraph would otherwise become hundreds of required terms; dropping the tail only widens the match.
 MAX_QUERY_TERMS = 32
-# bm25 column weights (name, body): a hit in the name counts ten times a hit in the abstract or info items.
-SQLITE_WEIGHTS = (10.0, 1.0)
-# ts_rank weights for D, C, B, A: the name is stored with weight A, everything else with B.
-POSTGRES_WEIGHTS = "{0.1, 0.1, 0.1, 1.0}"
-# PostgreSQL reads (and decompresses) every candidate's tsvector to rank it, which is what a search costs;
-# ranking at most this many matches keeps a query on a common word fast, the rest follow in list order.
-POSTGRES_RANK_CAP = 5000
-
 # CJK unified ideographs (with extensions A-G and compatibility ideographs) and 〇.
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TOKEN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
@@ -120,10 +112,10 @@ def document_tokens(*texts) -> list[str]:
 
 
 class _Query:
-    """A user's query as index terms: required (term, is_prefix) pairs and optional boost words."""
+    """A user's query as index terms: required (term, is_prefix) pairs, and whole words that only affect ranking."""
 
     def __init__(self, text):
-        required, boost = {}, {}
+        required, words = {}, {}
         for run, word in _runs(text):
             if word:
                 # Prefix matching lets a partial code (9132090…) or format (post…) find the entry.
@@ -134,23 +126,21 @@ class _Query:
                 for start in range(len(run) - 1):
                     required.setdefault(run[start : start + 2], False)
                 if len(run) >= 3:
-                    boost.update(dict.fromkeys(_words(run)))
+                    words.update(dict.fromkeys(_words(run)))
         self.required = list(required.items())[:MAX_QUERY_TERMS]
-        self.boost = [word for word in boost if word not in required][:MAX_QUERY_TERMS]
+        self.words = [word for word in words if word not in required][:MAX_QUERY_TERMS]
 
-    def fts5(self):
-        """An FTS5 MATCH expression; every term is a quoted string, so user input never becomes FTS syntax."""
+    def fts5(self, column=None):
+        """An FTS5 MATCH expression, optionally limited to one column; every term is a quoted string, so user
+        input never becomes FTS syntax."""
+        terms = " AND ".join(
+            '"' + term.replace('"', '""') + '"' + ("*" if prefix else "") for term, prefix in self.required
+        )
+        return f"{column} : ({terms})" if column else terms
 
-        def quote(term):
-            return '"' + term.replace('"', '""') + '"'
-
-        expression = " AND ".join(quote(term) + ("*" if prefix else "") for term, prefix in self.required)
-        if self.boost:
-            # Always true for a match (it repeats the first required term); it only adds to bm25.
-            first, prefix = self.required[0]
-            options = [quote(word) for word in self.boost] + [quote(first) + ("*" if prefix else "")]
-            expression += " AND (" + " OR ".join(options) + ")"
-        return expression
+    def fts5_body_only(self):
+        """Matches whose name does not match: the second tier of the ranking."""
+        return f"({self.fts5()}) NOT {self.fts5('name_tokens')}"
 
     @staticmethod
     def _tsquery_term(term, prefix=False):
@@ -160,10 +150,19 @@ class _Query:
         """A tsquery literal requiring every term (cast with ::tsquery, so no parser or dictionary touches it)."""
         return " & ".join(self._tsquery_term(term, prefix) for term, prefix in self.required)
 
-    def rank_tsquery(self):
-        """The terms and boost words OR-ed, for ts_rank: every term found adds to the score."""
-        terms = [self._tsquery_term(term, prefix) for term, prefix in self.required]
-        return " | ".join(terms + [self._tsquery_term(word) for word in self.boost])
+    def words_tsquery(self):
+        """A tsquery literal matching any of the query's whole words ('-' is never a token: no words, no match)."""
+        return " | ".join(self._tsquery_term(word) for word in self.words) or "'-'"
+
+
+def _rank_name_tier(rows, query):
+    """Order (id, name length, whole words of the query found in the name) rows, given newest first.
+
+    An entry named with the query as a whole word (营业执照 in 个体工商户营业执照, not in 经营业执照) comes first,
+    then shorter names, which are closer to the query, then newer entries.
+    """
+    ranked = sorted(enumerate(rows), key=lambda row: (-row[1][2], row[1][1], row[0]))
+    return [pk for _position, (pk, _length, _words) in ranked]
 
 
 # --- The two index backends ---------------------------------------------------------------------------------------
@@ -179,22 +178,29 @@ def _restricted_exists(queryset, outer_column):
 class _SQLiteIndex:
     """FTS5 table keyed by rowid = resource id; the 'ascii' tokenizer splits our pre-tokenised text on spaces."""
 
-    table = SQLITE_TABLE
     match_sql = "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s"
 
     def match_params(self, query):
         return [query.fts5()]
 
     def ranked_ids(self, cursor, queryset, query, limit):
+        # Only column filters and rowid order: FTS5 answers them from its doclists. bm25() would cost a read of
+        # every match's sizes and positions, i.e. most of a query's time on common words.
         exists, params = _restricted_exists(queryset, '"catalog_resource_fts"."rowid"')
-        # `exists` is SQL compiled by Django from the queryset; its values are in params.
-        sql = (
-            "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "  # noqa: S608
-            + exists
-            + " ORDER BY bm25(catalog_resource_fts, %s, %s), rowid LIMIT %s"
-        )
-        cursor.execute(sql, [query.fts5(), *params, *SQLITE_WEIGHTS, limit])
-        return [row[0] for row in cursor.fetchall()]
+        select = "SELECT rowid, name_tokens FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "
+        tail = " ORDER BY rowid DESC LIMIT %s"
+        cursor.execute(select + exists + tail, [query.fts5("name_tokens"), *params, limit])
+        words = set(query.words)
+        name_rows = []
+        for pk, tokens in cursor.fetchall():
+            tokens = tokens.split()
+            name_rows.append((pk, len(tokens), len(words.intersection(tokens))))
+        ranked = _rank_name_tier(name_rows, query)
+        if len(ranked) < limit:
+            select = "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "
+            cursor.execute(select + exists + tail, [query.fts5_body_only(), *params, limit - len(ranked)])
+            ranked.extend(row[0] for row in cursor.fetchall())
+        return ranked
 
     def delete(self, cursor, ids):
         cursor.execute(
@@ -216,45 +222,61 @@ class _SQLiteIndex:
 
 
 class _PostgresIndex:
-    """A tsvector per entry (name weight A, the rest B) with a GIN index, written as a literal of our tokens."""
+    """Two tsvectors per entry with GIN indexes: `document` (name weight A, the rest B) and `name_document`.
 
-    table = POSTGRES_TABLE
+    Both are written as literals of our tokens. The name has its own column because a weight-restricted match
+    ('电子':A) makes PostgreSQL recheck every hit against the (compressed, often TOASTed) document.
+    """
+
     match_sql = "SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery"
 
     def match_params(self, query):
         return [query.tsquery()]
 
     def ranked_ids(self, cursor, queryset, query, limit):
+        # No ts_rank(): it reads and decompresses each match's document, which is what a query costs. The name
+        # tier is ranked on the small name vector, everything else follows newest first.
         exists, params = _restricted_exists(queryset, '"catalog_resource_search"."resource_id"')
+        tsquery = query.tsquery()
         # `exists` is SQL compiled by Django from the queryset; its values are in params.
-        sql = (
-            "SELECT resource_id FROM ("  # noqa: S608
-            "  SELECT resource_id, document FROM catalog_resource_search WHERE document @@ %s::tsquery AND "
+        cursor.execute(
+            "SELECT resource_id, length(name_document), name_document @@ %s::tsquery "  # noqa: S608
+            "FROM catalog_resource_search WHERE name_document @@ %s::tsquery AND "
             + exists
-            + "  LIMIT %s"
-            ") AS candidate ORDER BY ts_rank(%s::float4[], document, %s::tsquery) DESC, resource_id LIMIT %s"
+            + " ORDER BY resource_id DESC LIMIT %s",
+            [query.words_tsquery(), tsquery, *params, limit],
         )
-        cap = max(POSTGRES_RANK_CAP, limit)
-        cursor.execute(sql, [query.tsquery(), *params, cap, POSTGRES_WEIGHTS, query.rank_tsquery(), limit])
-        return [row[0] for row in cursor.fetchall()]
+        ranked = _rank_name_tier([(pk, length, int(hit)) for pk, length, hit in cursor.fetchall()], query)
+        if len(ranked) < limit:
+            cursor.execute(
+                "SELECT resource_id FROM catalog_resource_search "  # noqa: S608
+                "WHERE document @@ %s::tsquery AND NOT name_document @@ %s::tsquery AND "
+                + exists
+                + " ORDER BY resource_id DESC LIMIT %s",
+                [tsquery, tsquery, *params, limit - len(ranked)],
+            )
+            ranked.extend(row[0] for row in cursor.fetchall())
+        return ranked
 
     @staticmethod
-    def _tsvector(name, body):
+    def _tsvector(tokens, weight="", offset=0):
         # A literal rather than to_tsvector(): PostgreSQL's parser would split some tokens again by its own rules.
-        positions = {}
-        for position, token in enumerate(name, start=1):
-            positions.setdefault(token, []).append(f"{position}A")
-        for position, token in enumerate(body, start=len(name) + 1):
-            positions.setdefault(token, []).append(f"{min(position, 16383)}B")
-        return " ".join(_Query._tsquery_term(token) + ":" + ",".join(spots) for token, spots in positions.items())
+        return " ".join(
+            f"{_Query._tsquery_term(token)}:{min(position, 16383)}{weight}"
+            for position, token in enumerate(tokens, start=offset + 1)
+        )
 
     def delete(self, cursor, ids):
         cursor.execute("DELETE FROM catalog_resource_search WHERE resource_id = ANY(%s)", [list(ids)])
 
     def insert(self, cursor, rows):
         cursor.executemany(
-            "INSERT INTO catalog_resource_search (resource_id, document) VALUES (%s, %s::tsvector)",
-            [(pk, self._tsvector(name, body)) for pk, name, body in rows],
+            "INSERT INTO catalog_resource_search (resource_id, name_document, document) "
+            "VALUES (%s, %s::tsvector, %s::tsvector)",
+            [
+                (pk, self._tsvector(name), self._tsvector(name, "A") + " " + self._tsvector(body, "B", len(name)))
+                for pk, name, body in rows
+            ],
         )
 
     def clear(self, cursor):

@@ -32,8 +32,9 @@ def _resource_name(resource):
 
 
 def _classification(resource):
+    # The code's first part already is the classification code; the name alone keeps the column narrow.
     node = resource.classification
-    return format_html('<span class="code">{}</span> {}', node.full_code, node.name)
+    return format_html('<span title="{}">{}</span>', f"{node.full_code} {node.name}", node.name)
 
 
 class ResourceTable(Table):

@@ -19,8 +19,12 @@ SQLITE_FORWARD = [
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_fts"]
 
 POSTGRES_FORWARD = [
-    "CREATE TABLE catalog_resource_search (resource_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    # document: name (weight A) and everything else (B); name_document: the name alone, for the ranking's first tier
+    # without rechecking weights against the large, compressed document.
+    "CREATE TABLE catalog_resource_search ("
+    "resource_id bigint PRIMARY KEY, name_document tsvector NOT NULL, document tsvector NOT NULL)",
     "CREATE INDEX catalog_resource_search_document_idx ON catalog_resource_search USING gin (document)",
+    "CREATE INDEX catalog_resource_search_name_idx ON catalog_resource_search USING gin (name_document)",
 ]
 POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_search"]
 

@@ -258,7 +258,7 @@ def test_first_page_takes_few_queries(city, django_assert_max_num_queries):
     for number in range(30):
         entry(city, f"登记信息{number}", index=False)
     search.index_resources(Resource.objects.values_list("pk", flat=True))
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         result = search.search(Resource.objects.select_related("provider"), "登记")
         names = [f"{resource.provider.name} {resource.name}" for resource in result[0:20]]
     assert len(names) == 20

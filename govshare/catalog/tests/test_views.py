@@ -521,7 +521,6 @@ def test_detail_uses_a_constant_number_of_queries(world):
 
 def test_big_import_runs_in_the_background_and_shows_its_result(world, monkeypatch):
     from govshare.catalog import views
-
     from govshare.catalog.tasks import import_catalog_task
 
     monkeypatch.setattr(views, "SYNC_IMPORT_LIMIT", 100)  # every test file counts as big
@@ -541,3 +540,27 @@ def test_big_import_runs_in_the_background_and_shows_its_result(world, monkeypat
     assert "<html" not in text(response) and 'id="import-status"' in text(response)
     # another user cannot see the job
     assert login_client(world["other_cataloguer"]).get(status_url).status_code == 404
+
+
+def test_platform_admin_chooses_the_provider_and_its_offices(world):
+    from govshare.organizations.models import Office
+
+    office = Office.objects.create(department=world["market"], name="登记注册处")
+    client = login_client(world["platform_admin"])
+    body = text(client.get(reverse("catalog:resource_add")))
+    assert "市市场监管局" in body and "市公安局" in body and 'hx-get="/catalog/offices/"' in body
+    body = text(client.get(reverse("catalog:office_options"), {"provider": world["market"].pk}))
+    assert "登记注册处" in body
+    data = form_data(world["market"], provider_office=office.pk)
+    response = client.post(reverse("catalog:resource_add"), data)
+    assert response.status_code == 302, text(response)
+    assert Resource.objects.get().provider_office == office
+
+
+def test_duplicate_item_names_are_shown_on_the_second_row(world):
+    items = [{"name": "企业名称", "data_type": "C"}, {"name": "企业名称", "data_type": "C"}]
+    response = login_client(world["cataloguer"]).post(reverse("catalog:resource_add"),
+                                                      form_data(world["police"], items=items))
+    formset = response.context["formset"]
+    assert not formset.forms[0].errors
+    assert "与第1项重复" in str(formset.forms[1].errors["name"])

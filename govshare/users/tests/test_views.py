@@ -261,3 +261,16 @@ def test_user_pages_need_an_admin_role(client, department):
     client.force_login(make_user("plain", department, roles=["cataloguer"]))
     assert client.get(reverse("user_list")).status_code == 403
     assert client.get(reverse("user_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2(settings):
+    from govshare import settings as project_settings
+
+    # The project's configured hasher, not the fast one the test suite switches to.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    from govshare.core.testing import make_user
+
+    user = make_user("hashcheck")
+    assert user.password.startswith("argon2$")
+    assert user.check_password("Govshare#2026")
