@@ -1,12 +1,6 @@
-"""Test-wide settings: a throwaway data directory, eager background jobs, fast password hashing."""
-
-import os
-import tempfile
+"""Test-wide fixtures (the test settings themselves are in govshare/test_settings.py)."""
 
 import pytest
-
-os.environ.setdefault("GOVSHARE_DATA_DIR", tempfile.mkdtemp(prefix="govshare-test-"))
-os.environ.setdefault("GOVSHARE_TASKS_EAGER", "1")
 
 
 @pytest.fixture(autouse=True)

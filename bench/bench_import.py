@@ -199,9 +199,9 @@ def main():
         print(f"import:   {imported:.1f} s, CPU {cpu:.1f} s  ({result.created} entries created, "
               f"{rows / imported:,.0f} rows/s)  {'OK' if imported < 60 else 'OVER'} the 60 s target")
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         export_catalog(Resource.objects.order_by("pk"), Path(os.environ["GOVSHARE_DATA_DIR"]) / "export.xlsx")
-        print(f"export:   {time.perf_counter() - started:.1f} s")
+        print(f"export:   {time.perf_counter() - started:.1f} s, CPU {time.process_time() - cpu:.1f} s")
 
         if profiler:
             stats = pstats.Stats(profiler)

@@ -6,9 +6,29 @@ from django.test import Client
 
 from govshare.core.validators import make_credit_code
 
-__all__ = ["catalog_fields", "catalog_items", "login_client", "make_department", "make_jurisdiction", "make_user"]
+__all__ = [
+    "catalog_fields",
+    "catalog_items",
+    "ensure_seed_data",
+    "login_client",
+    "make_department",
+    "make_jurisdiction",
+    "make_user",
+]
 
 _serial = itertools.count(1000)
+
+
+def ensure_seed_data():
+    """Put back the classification the migrations seed, after a transactional test flushed the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from govshare.catalog.models import Classification
+
+    if not Classification.objects.exists():
+        importlib.import_module("govshare.catalog.migrations.0002_seed_classification").seed(apps, None)
 
 
 def make_jurisdiction(name="盐城市", division_code="320900", level="city", parent=None):
@@ -34,7 +54,7 @@ def make_department(name=None, jurisdiction=None, competent=False, **extra):
     )
 
 
-def make_user(username, department=None, roles=(), password="Govshare#2026", **extra):
+def make_user(username, department=None, roles=(), password="Govshare#2026", **extra):  # noqa: S107 - test data
     from govshare.users.models import User
     from govshare.users.services import set_roles
 
@@ -44,9 +64,10 @@ def make_user(username, department=None, roles=(), password="Govshare#2026", **e
     return User.objects.get(pk=user.pk)
 
 
-def login_client(user, password="Govshare#2026"):
+def login_client(user):
+    """A test client logged in as the user (force_login: django-axes wants a real request for password logins)."""
     client = Client()
-    assert client.login(username=user.username, password=password), "test user could not log in"
+    client.force_login(user)
     return client
 
 

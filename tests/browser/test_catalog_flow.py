@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from govshare.catalog.models import Resource
-from govshare.core.testing import make_department, make_jurisdiction, make_user
+from govshare.core.testing import ensure_seed_data, make_department, make_jurisdiction, make_user
 
 from .conftest import screenshot
 
@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def city():
+    # Transactional tests flush every table, the classification seeded by the migrations included.
+    ensure_seed_data()
     jurisdiction = make_jurisdiction()
     authority = make_department("盐城市经济和信息化委员会", jurisdiction, competent=True)
     police = make_department("盐城市公安局", jurisdiction)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from govshare.catalog import services
+from govshare.catalog import excel, services
 from govshare.catalog.choices import EntryStatusChoices, VersionStatusChoices
 from govshare.catalog.excel import (
     ITEM_COLUMNS,
@@ -43,6 +43,16 @@ ITEM_FIELDS = (
 def fast_passwords(settings):
     # The fixture below creates six users per test; Argon2 would make hashing their passwords most of the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def reader(request, monkeypatch):
+    """Run a test with each workbook reader: python-calamine when installed, openpyxl as the fallback."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(excel, "_book_class", lambda: excel._OpenpyxlBook)
+    else:
+        pytest.importorskip("python_calamine")
+    return request.param
 
 
 @pytest.fixture
@@ -192,7 +202,7 @@ def where(result):
 # Round trip
 
 
-def test_export_then_import_into_an_empty_catalogue_is_lossless(city):
+def test_export_then_import_into_an_empty_catalogue_is_lossless(reader, city):
     sample_catalogue(city)
     before = state()
     exported = export_bytes()
@@ -343,7 +353,7 @@ def test_rows_with_existing_codes_follow_the_update_rules(city):
         ({}, {}, ((ITEM_SHEET, "数据类型"),), (ITEM_SHEET, 1, "数据类型")),
     ],
 )
-def test_a_bad_row_rejects_the_whole_file(city, resource_values, item_values, drop, expected):
+def test_a_bad_row_rejects_the_whole_file(reader, city, resource_values, item_values, drop, expected):
     resources, items = valid_rows(city, 1)
     resources.append(resource_row(city, 2, **resource_values))
     items += [item_row(2, "不动产单元号"), item_row(2, "权利人", **item_values)]
@@ -383,7 +393,7 @@ def test_every_error_is_reported_at_once_and_written_as_a_report(city, tmp_path)
     ],
     ids=["csv", "xls", "broken-zip", "empty-file"],
 )
-def test_a_file_that_is_not_a_workbook_gets_one_clear_error(city, tmp_path, content):
+def test_a_file_that_is_not_a_workbook_gets_one_clear_error(reader, city, tmp_path, content):
     path = tmp_path / "目录.xlsx"
     path.write_bytes(content)
     result = import_catalog(path, user=city["admin"])
@@ -393,7 +403,7 @@ def test_a_file_that_is_not_a_workbook_gets_one_clear_error(city, tmp_path, cont
     assert Resource.objects.count() == 0
 
 
-def test_an_empty_workbook_is_rejected(city):
+def test_an_empty_workbook_is_rejected(reader, city):
     buffer = io.BytesIO()
     openpyxl.Workbook().save(buffer)
     result = import_catalog(buffer, user=city["admin"])
@@ -405,7 +415,7 @@ def test_an_empty_workbook_is_rejected(city):
     assert [(error.sheet, error.message) for error in result.errors] == [(RESOURCE_SHEET, "工作表中没有资源数据")]
 
 
-def test_choices_accept_labels_short_forms_and_values(city):
+def test_choices_accept_labels_short_forms_and_values(reader, city):
     resources = [resource_row(city, 1, 资源格式分类="database", 共享类型="unconditional", 共享方式="库表",
                               开放属性="不予开放", 更新周期="daily", 发布日期="2024/03/01")]
     items = [item_row(1, 数据类型="N", 是否敏感="否", 是否基本信息项=None, 数据长度="12"),
@@ -532,3 +542,45 @@ def test_restored_withdrawn_entry_needs_its_reason(city):
     resources = [resource_row(city, 1, 资源代码="201/000005", 状态="已注销", 发布日期=datetime.date(2023, 5, 1))]
     result = import_catalog(workbook(resources, [item_row(1)]), user=city["admin"])
     assert where(result) == {(RESOURCE_SHEET, 2, "注销原因")}
+
+
+def test_an_entry_without_info_items_is_rejected(city):
+    resources = [resource_row(city, 1), resource_row(city, 2, 资源名称="无信息项的资源")]
+    result = import_catalog(workbook(resources, [item_row(1)]), user=city["admin"])
+    assert where(result) == {(RESOURCE_SHEET, 3, "序号")}
+    assert result.errors[0].message == "至少需要一个信息项"
+    assert Resource.objects.count() == 0
+
+
+def test_items_link_by_key_after_sorting_and_by_code_when_the_key_is_blank(city):
+    published = publish(city, create(city, name="机动车登记信息"))
+    values = sheet_values(export_bytes(Resource.objects.filter(pk=published.pk)))
+    record = dict(zip(values[RESOURCE_SHEET][0], values[RESOURCE_SHEET][1], strict=True))
+    record["序号"] = 7
+    items = [dict(zip(values[ITEM_SHEET][0], row, strict=True)) for row in values[ITEM_SHEET][1:]]
+    for item in items:
+        item["资源序号"] = None  # linked by 资源代码 instead
+    items.reverse()  # rows sorted differently: the 序号 column keeps the order
+    result = import_catalog(workbook([record], items), user=city["cataloguer"])
+    assert result.ok and result.unchanged == 1, [str(error) for error in result.errors]
+
+    items[0]["资源序号"], items[0]["资源代码"] = 7, "201/999999"
+    result = import_catalog(workbook([record], items), user=city["cataloguer"])
+    assert where(result) == {(ITEM_SHEET, 2, "资源代码")}
+
+
+def test_line_breaks_from_the_web_form_do_not_count_as_a_change(city):
+    published = publish(city, create(city, name="机动车登记信息", abstract="第一行\r\n第二行"))
+    result = import_catalog(export_bytes(), user=city["cataloguer"])
+    assert result.ok and (result.unchanged, result.updated) == (1, 0)
+    assert services.pending_version(published) is None
+
+
+def test_duplicate_keys_and_codes_in_the_file_are_errors(city):
+    resources = [resource_row(city, 1), resource_row(city, 1, 资源名称="另一条")]
+    result = import_catalog(workbook(resources, [item_row(1)]), user=city["admin"])
+    assert (RESOURCE_SHEET, 3, "序号") in where(result)
+
+    resources = [resource_row(city, 1), resource_row(city, 2, 资源名称="不动产登记信息1")]
+    result = import_catalog(workbook(resources, [item_row(1), item_row(2)]), user=city["admin"])
+    assert where(result) == {(RESOURCE_SHEET, 3, "资源名称")}

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程 / no background worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="不启动后台任务进程 / no background worker"
+        )
 
     def handle(self, *args, demo, host, port, threads, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
