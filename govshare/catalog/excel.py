@@ -54,7 +54,11 @@ change record `services.create_entry` writes: one ObjectChange per entry, with t
 for the whole import. Version history and review comments are not part of the file and are not carried over.
 
 Export writes the entries' current (published) content; a pending change is not exported. Export then import into
-an empty catalogue is lossless for every field of the file.
+an empty catalogue is lossless for every field of the file (text is kept as typed, except that surrounding spaces
+are trimmed and line breaks stored as \n, as the web forms do). Cells that look like formulas are written as text.
+
+Reading uses python-calamine when it is installed (about fifteen times faster on a large file) and openpyxl's
+read-only mode otherwise; writing uses openpyxl's write-only mode.
 """
 
 import datetime

@@ -2,9 +2,13 @@
 
 import uuid
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from .context import acting_as
 
-__all__ = ["RequestContextMiddleware", "SecurityHeadersMiddleware"]
+__all__ = ["ChineseFirstLocaleMiddleware", "RequestContextMiddleware", "SecurityHeadersMiddleware"]
 
 
 class RequestContextMiddleware:
@@ -44,3 +48,18 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", self.POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose another language (the language cookie set by the switch).
+
+    The browser's Accept-Language is ignored on purpose: office PCs often run English-language browsers, and the
+    platform's working language is Chinese.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

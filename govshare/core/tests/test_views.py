@@ -251,3 +251,12 @@ def test_list_view_paginates_by_50(client, city):
     response = client.get(reverse("organizations:department_list"), {"page": 2})
     assert response.context["page_obj"].number == 2
     assert len(response.context["table"].data) == 5
+
+
+@pytest.mark.django_db
+def test_interface_is_chinese_even_for_an_english_browser_until_english_is_chosen(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "用户登录" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response.wsgi_request.LANGUAGE_CODE == "en"
