@@ -14,6 +14,7 @@ import cProfile
 import os
 import pstats
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -56,13 +57,15 @@ DATA_TYPE_LABELS = {"C": "字符型 C", "N": "数值型 N", "Y": "货币型 Y", 
                     "L": "逻辑型 L", "M": "备注型 M", "I": "整型 I", "F": "浮点型 F"}
 
 
-def setup_django(args):
+def setup_django():
     """Settings for a throwaway run: a temporary data directory and database, then migrate."""
-    data_dir = tempfile.mkdtemp(prefix="govshare-bench-")
+    data_dir = tempfile.mkdtemp(prefix="govshare-bench-import-")
     os.environ["GOVSHARE_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govshare.settings")
     url = os.environ.get("DATABASE_URL", "")
-    cleanup = None
+    def cleanup():
+        shutil.rmtree(data_dir, ignore_errors=True)
+
     if url.startswith("postgres"):
         import psycopg
 
@@ -77,6 +80,7 @@ def setup_django(args):
             connections.close_all()
             with psycopg.connect(url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            shutil.rmtree(data_dir, ignore_errors=True)
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
 
@@ -169,7 +173,7 @@ def main():
     parser.add_argument("--profile", action="store_true", help="profile the import with cProfile (slower)")
     args = parser.parse_args()
 
-    cleanup = setup_django(args)
+    cleanup = setup_django()
     try:
         from govshare.catalog.excel import export_catalog, import_catalog
         from govshare.catalog.models import InfoItem, Resource
@@ -209,8 +213,7 @@ def main():
             stats.sort_stats("cumulative").print_stats(35)
             stats.sort_stats("tottime").print_stats(25)
     finally:
-        if cleanup:
-            cleanup()
+        cleanup()
 
 
 if __name__ == "__main__":

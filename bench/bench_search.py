@@ -273,7 +273,7 @@ def main():
     totals = sorted(t[4] for t in timings)
     print(f"matches per query: median {statistics.median(totals):.0f}, max {totals[-1]}")
     print("slowest:")
-    for elapsed, query, scope, order, total, shown in sorted(timings, reverse=True)[:8]:
+    for elapsed, query, scope, order, total, _shown in sorted(timings, reverse=True)[:8]:
         print(f"  {elapsed:6.1f} ms  {query!r:24} {scope:8} {order:9} total={total}")
 
     started = time.perf_counter()

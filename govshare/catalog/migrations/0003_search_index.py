@@ -19,8 +19,8 @@ SQLITE_FORWARD = [
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_fts"]
 
 POSTGRES_FORWARD = [
-    # document: name (weight A) and everything else (B); name_document: the name alone, for the ranking's first tier
-    # without rechecking weights against the large, compressed document.
+    # document: every indexed field; name_document: the name alone, for the ranking's first tier (a weight-restricted
+    # match on one vector would recheck every hit against the large document).
     "CREATE TABLE catalog_resource_search ("
     "resource_id bigint PRIMARY KEY, name_document tsvector NOT NULL, document tsvector NOT NULL)",
     "CREATE INDEX catalog_resource_search_document_idx ON catalog_resource_search USING gin (document)",

@@ -202,15 +202,15 @@ def test_login_page_in_chinese_by_default(client):
 
 
 @pytest.fixture
-def english_user():
+def reader():
     department = make_department("市大数据局", competent=True)
     return make_user("reader", department)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["home", "catalog:resource_list"])
-def test_dashboard_and_catalogue_in_english(english_user, page):
-    client = _english(login_client(english_user))
+def test_dashboard_and_catalogue_in_english(reader, page):
+    client = _english(login_client(reader))
     response = client.get(reverse(page))
     assert response.status_code == 200
     html = response.content.decode()
@@ -223,8 +223,8 @@ def test_dashboard_and_catalogue_in_english(english_user, page):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["home", "catalog:resource_list"])
-def test_dashboard_and_catalogue_in_chinese_by_default(english_user, page):
-    html = login_client(english_user).get(reverse(page)).content.decode()
+def test_dashboard_and_catalogue_in_chinese_by_default(reader, page):
+    html = login_client(reader).get(reverse(page)).content.decode()
     nodes = _text_nodes(html)
     for chinese, english in NAV_LABELS.items():
         assert chinese in nodes, chinese
@@ -232,11 +232,11 @@ def test_dashboard_and_catalogue_in_chinese_by_default(english_user, page):
 
 
 @pytest.mark.django_db
-def test_translated_page_text_has_no_untranslated_label(english_user):
+def test_translated_page_text_has_no_untranslated_label(reader):
     """Every text node of the English dashboard that is a catalogue msgid has been replaced by its translation."""
     msgids = {entry["msgid"] for entry in parse_po(PO_PATH)[1:] if HAN.search(entry["msgid"])}
     msgids -= {"简体中文"}  # the language switch names each language in that language
-    client = _english(login_client(english_user))
+    client = _english(login_client(reader))
     for page in ("home", "catalog:resource_list"):
         leftovers = _text_nodes(client.get(reverse(page)).content.decode()) & msgids
         assert not leftovers, (page, leftovers)
