@@ -155,21 +155,31 @@ class _Query:
         return " | ".join(self._tsquery_term(word) for word in self.words) or "'-'"
 
 
-def _rank_name_tier(rows, query):
-    """Order (id, name length, whole words of the query found in the name) rows, given newest first.
+def _ranked(name_rows, newest_ids, limit):
+    """The ranking: matches in the name, then the others newest first; at most `limit` ids.
 
-    An entry named with the query as a whole word (营业执照 in 个体工商户营业执照, not in 经营业执照) comes first,
-    then shorter names, which are closer to the query, then newer entries.
+    name_rows are (id, name length in tokens, whole query words found in the name), newest first. An entry whose
+    name holds the query as a whole word (营业执照 in 个体工商户营业执照, not in 经营业执照) comes first, then shorter
+    names, which are closer to the query, then newer entries.
     """
-    ranked = sorted(enumerate(rows), key=lambda row: (-row[1][2], row[1][1], row[0]))
-    return [pk for _position, (pk, _length, _words) in ranked]
+    ordered = sorted(enumerate(name_rows), key=lambda row: (-row[1][2], row[1][1], row[0]))
+    ranked = [pk for _position, (pk, _length, _words) in ordered][:limit]
+    in_name = set(ranked)
+    ranked.extend(pk for pk in newest_ids if pk not in in_name)
+    return ranked[:limit]
 
 
 # --- The two index backends ---------------------------------------------------------------------------------------
+#
+# Each answers `candidates()` with two queries: the newest `limit` matches in the name (with what the ranking needs),
+# and the newest matches anywhere together with their exact count (a window count over the same pass). Neither uses
+# bm25() or ts_rank(): both read every match's stored document, which is most of a query's cost on common words.
+# `exists` below is SQL compiled by Django from the caller's queryset, so only entries the caller may see are
+# ranked and counted; its values travel in params.
 
 
 def _restricted_exists(queryset, outer_column):
-    """SQL for EXISTS(the queryset's row whose pk is outer_column), to rank only entries the caller may see."""
+    """SQL for EXISTS(the queryset's row whose pk is outer_column), and its parameters."""
     correlated = queryset.order_by().filter(pk=RawSQL(outer_column, ())).values("pk")  # noqa: S611 (a constant)
     sql, params = correlated.query.sql_with_params()
     return f"EXISTS ({sql})", list(params)
@@ -183,24 +193,25 @@ class _SQLiteIndex:
     def match_params(self, query):
         return [query.fts5()]
 
-    def ranked_ids(self, cursor, queryset, query, limit):
-        # Only column filters and rowid order: FTS5 answers them from its doclists. bm25() would cost a read of
-        # every match's sizes and positions, i.e. most of a query's time on common words.
+    def candidates(self, cursor, queryset, query, limit):
         exists, params = _restricted_exists(queryset, '"catalog_resource_fts"."rowid"')
-        select = "SELECT rowid, name_tokens FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "
-        tail = " ORDER BY rowid DESC LIMIT %s"
-        cursor.execute(select + exists + tail, [query.fts5("name_tokens"), *params, limit])
+        cursor.execute(
+            "SELECT rowid, name_tokens FROM catalog_resource_fts "  # noqa: S608
+            "WHERE catalog_resource_fts MATCH %s AND " + exists + " ORDER BY rowid DESC LIMIT %s",
+            [query.fts5("name_tokens"), *params, limit],
+        )
         words = set(query.words)
         name_rows = []
         for pk, tokens in cursor.fetchall():
             tokens = tokens.split()
             name_rows.append((pk, len(tokens), len(words.intersection(tokens))))
-        ranked = _rank_name_tier(name_rows, query)
-        if len(ranked) < limit:
-            select = "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND "
-            cursor.execute(select + exists + tail, [query.fts5_body_only(), *params, limit - len(ranked)])
-            ranked.extend(row[0] for row in cursor.fetchall())
-        return ranked
+        cursor.execute(
+            "SELECT rowid, count(*) OVER () FROM catalog_resource_fts "  # noqa: S608
+            "WHERE catalog_resource_fts MATCH %s AND " + exists + " ORDER BY rowid DESC LIMIT %s",
+            [query.fts5(), *params, limit + len(name_rows)],
+        )
+        rows = cursor.fetchall()
+        return name_rows, [row[0] for row in rows], rows[0][1] if rows else 0
 
     def delete(self, cursor, ids):
         cursor.execute(
@@ -222,10 +233,10 @@ class _SQLiteIndex:
 
 
 class _PostgresIndex:
-    """Two tsvectors per entry with GIN indexes: `document` (every field) and `name_document` (the name alone).
+    """A tsvector of every field per entry (catalog_resource_search) and one of the name alone (…_search_name).
 
-    The name has its own column because a weight-restricted match ('电子':A) would make PostgreSQL recheck every
-    hit against the large document.
+    The name has its own small table: a weight-restricted match ('电子':A) on one vector would recheck every hit
+    against the large document, and its heap would be read for every name match.
     """
 
     match_sql = "SELECT unnest(ARRAY(SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery))"
@@ -233,30 +244,25 @@ class _PostgresIndex:
     def match_params(self, query):
         return [query.tsquery()]
 
-    def ranked_ids(self, cursor, queryset, query, limit):
-        # No ts_rank(): it reads and decompresses each match's document, which is what a query costs. The name
-        # tier is ranked on the small name vector, everything else follows newest first.
-        exists, params = _restricted_exists(queryset, '"catalog_resource_search"."resource_id"')
+    def candidates(self, cursor, queryset, query, limit):
         tsquery = query.tsquery()
-        # `exists` is SQL compiled by Django from the queryset; its values are in params.
+        exists, params = _restricted_exists(queryset, '"catalog_resource_search_name"."resource_id"')
         cursor.execute(
-            "SELECT resource_id, length(name_document), name_document @@ %s::tsquery "  # noqa: S608
-            "FROM catalog_resource_search WHERE name_document @@ %s::tsquery AND "
+            "SELECT resource_id, length(document), document @@ %s::tsquery "  # noqa: S608
+            "FROM catalog_resource_search_name WHERE document @@ %s::tsquery AND "
             + exists
             + " ORDER BY resource_id DESC LIMIT %s",
             [query.words_tsquery(), tsquery, *params, limit],
         )
-        ranked = _rank_name_tier([(pk, length, int(hit)) for pk, length, hit in cursor.fetchall()], query)
-        if len(ranked) < limit:
-            cursor.execute(
-                "SELECT resource_id FROM catalog_resource_search "  # noqa: S608
-                "WHERE document @@ %s::tsquery AND NOT name_document @@ %s::tsquery AND "
-                + exists
-                + " ORDER BY resource_id DESC LIMIT %s",
-                [tsquery, tsquery, *params, limit - len(ranked)],
-            )
-            ranked.extend(row[0] for row in cursor.fetchall())
-        return ranked
+        name_rows = [(pk, length, int(hit)) for pk, length, hit in cursor.fetchall()]
+        exists, params = _restricted_exists(queryset, '"catalog_resource_search"."resource_id"')
+        cursor.execute(
+            "SELECT resource_id, count(*) OVER () FROM catalog_resource_search "  # noqa: S608
+            "WHERE document @@ %s::tsquery AND " + exists + " ORDER BY resource_id DESC LIMIT %s",
+            [tsquery, *params, limit + len(name_rows)],
+        )
+        rows = cursor.fetchall()
+        return name_rows, [row[0] for row in rows], rows[0][1] if rows else 0
 
     @staticmethod
     def _tsvector(tokens):
@@ -267,16 +273,20 @@ class _PostgresIndex:
 
     def delete(self, cursor, ids):
         cursor.execute("DELETE FROM catalog_resource_search WHERE resource_id = ANY(%s)", [list(ids)])
+        cursor.execute("DELETE FROM catalog_resource_search_name WHERE resource_id = ANY(%s)", [list(ids)])
 
     def insert(self, cursor, rows):
         cursor.executemany(
-            "INSERT INTO catalog_resource_search (resource_id, name_document, document) "
-            "VALUES (%s, %s::tsvector, %s::tsvector)",
-            [(pk, self._tsvector(name), self._tsvector(name + body)) for pk, name, body in rows],
+            "INSERT INTO catalog_resource_search (resource_id, document) VALUES (%s, %s::tsvector)",
+            [(pk, self._tsvector(name + body)) for pk, name, body in rows],
+        )
+        cursor.executemany(
+            "INSERT INTO catalog_resource_search_name (resource_id, document) VALUES (%s, %s::tsvector)",
+            [(pk, self._tsvector(name)) for pk, name, _body in rows],
         )
 
     def clear(self, cursor):
-        cursor.execute("TRUNCATE catalog_resource_search")
+        cursor.execute("TRUNCATE catalog_resource_search, catalog_resource_search_name")
 
     def optimize(self, cursor):
         pass
@@ -493,9 +503,9 @@ def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> Search
     """The entries of `queryset` (already permission-restricted and facet-filtered) matching `query`.
 
     Matching requires every term, so a Chinese query finds what a substring search would. With order="relevance"
-    the best `limit_candidates` matches are ranked by the index (name hits first) and the rest follow in the
-    queryset's order; any other `order` is a field name for order_by ("name", "-published_on", ...). An empty
-    query returns the queryset itself; a query of punctuation only returns nothing.
+    up to `limit_candidates` matches are ranked from the index (matches in the name first, then the others newest
+    first) and the rest follow in the queryset's order; any other `order` is a field name for order_by ("name",
+    "-published_on", ...). An empty query returns the queryset itself; a query of punctuation only returns nothing.
     """
     text = (query or "").strip()
     tail_ordering = list(queryset.query.order_by or Resource._meta.ordering)
@@ -517,9 +527,8 @@ def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> Search
         return SearchResult(text, ordered, ordered.count())
 
     with connections[using].cursor() as cursor:
-        ranked_ids = backend.ranked_ids(cursor, queryset, parsed, limit_candidates)
-    # Fewer than the cap means every match was ranked, so the count is known without another query.
-    total = len(ranked_ids) if len(ranked_ids) < limit_candidates else matches.count()
+        name_rows, newest_ids, total = backend.candidates(cursor, queryset, parsed, limit_candidates)
+    ranked_ids = _ranked(name_rows, newest_ids, limit_candidates)
     return SearchResult(text, queryset, total, matches=matches, ranked_ids=ranked_ids, tail_ordering=tail_ordering)
 
 

@@ -19,14 +19,13 @@ SQLITE_FORWARD = [
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_fts"]
 
 POSTGRES_FORWARD = [
-    # document: every indexed field; name_document: the name alone, for the ranking's first tier (a weight-restricted
-    # match on one vector would recheck every hit against the large document).
-    "CREATE TABLE catalog_resource_search ("
-    "resource_id bigint PRIMARY KEY, name_document tsvector NOT NULL, document tsvector NOT NULL)",
+    # document: every indexed field. The name alone has its own small table, for the first tier of the ranking.
+    "CREATE TABLE catalog_resource_search (resource_id bigint PRIMARY KEY, document tsvector NOT NULL)",
     "CREATE INDEX catalog_resource_search_document_idx ON catalog_resource_search USING gin (document)",
-    "CREATE INDEX catalog_resource_search_name_idx ON catalog_resource_search USING gin (name_document)",
+    "CREATE TABLE catalog_resource_search_name (resource_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    "CREATE INDEX catalog_resource_search_name_document_idx ON catalog_resource_search_name USING gin (document)",
 ]
-POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_search"]
+POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS catalog_resource_search, catalog_resource_search_name"]
 
 
 def _run(statements_by_vendor):
