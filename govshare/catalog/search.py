@@ -11,6 +11,10 @@ written, so the two databases find exactly the same entries:
   matches, they lift entries where the query is a whole word above those where it only straddles two words;
 * other letters and digits (resource codes, credit codes, format types) are lowercased words.
 
+Ranking reads no stored document: bm25() and ts_rank() cost a read of every match, which is most of a query's time
+on a common word. Instead the index answers which matches hold the query in their name (ranked by whole words, then
+name length) and which are newest; at most `limit_candidates` ids are ranked, and the rest follow in list order.
+
 The index is not maintained by signals: the catalogue services call `index_resources()` after every write and
 `remove_resources()` after a delete. Search always joins back to the (permission-restricted) Resource queryset,
 so a row left behind by a deleted entry is never shown; ids are never reused (AUTOINCREMENT, sequences).
@@ -25,7 +29,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
@@ -58,8 +62,6 @@ _TOKEN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
 
 _jieba = None
 _jieba_lock = threading.Lock()
-
-logger = logging.getLogger(__name__)
 
 
 # --- Tokenising ---------------------------------------------------------------------------------------------------
@@ -245,20 +247,23 @@ class _PostgresIndex:
         return [query.tsquery()]
 
     def candidates(self, cursor, queryset, query, limit):
+        # The GIN index is read first (OFFSET 0 keeps the subquery as it is), then the caller's queryset is
+        # checked for each match by primary key or hash join. `resource_id + 0` stops the planner from walking the
+        # primary key newest first instead, testing every document in the catalogue against the query.
         tsquery = query.tsquery()
-        exists, params = _restricted_exists(queryset, '"catalog_resource_search_name"."resource_id"')
+        exists, params = _restricted_exists(queryset, '"hit"."resource_id"')
         cursor.execute(
-            "SELECT resource_id, length(document), document @@ %s::tsquery "  # noqa: S608
-            "FROM catalog_resource_search_name WHERE document @@ %s::tsquery AND "
-            + exists
-            + " ORDER BY resource_id DESC LIMIT %s",
+            "SELECT resource_id, size, whole_words FROM ("  # noqa: S608
+            "  SELECT resource_id, length(document) AS size, document @@ %s::tsquery AS whole_words"
+            "  FROM catalog_resource_search_name WHERE document @@ %s::tsquery OFFSET 0"
+            ") AS hit WHERE " + exists + " ORDER BY resource_id + 0 DESC LIMIT %s",
             [query.words_tsquery(), tsquery, *params, limit],
         )
-        name_rows = [(pk, length, int(hit)) for pk, length, hit in cursor.fetchall()]
-        exists, params = _restricted_exists(queryset, '"catalog_resource_search"."resource_id"')
+        name_rows = [(pk, size, int(whole_words)) for pk, size, whole_words in cursor.fetchall()]
         cursor.execute(
-            "SELECT resource_id, count(*) OVER () FROM catalog_resource_search "  # noqa: S608
-            "WHERE document @@ %s::tsquery AND " + exists + " ORDER BY resource_id DESC LIMIT %s",
+            "SELECT resource_id, count(*) OVER () FROM ("  # noqa: S608
+            "  SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery OFFSET 0"
+            ") AS hit WHERE " + exists + " ORDER BY resource_id + 0 DESC LIMIT %s",
             [tsquery, *params, limit + len(name_rows)],
         )
         rows = cursor.fetchall()
@@ -286,7 +291,9 @@ class _PostgresIndex:
         )
 
     def clear(self, cursor):
-        cursor.execute("TRUNCATE catalog_resource_search, catalog_resource_search_name")
+        # DELETE, not TRUNCATE: searches keep reading the old rows while a rebuild runs, instead of waiting for it.
+        cursor.execute("DELETE FROM catalog_resource_search")
+        cursor.execute("DELETE FROM catalog_resource_search_name")
 
     def optimize(self, cursor):
         pass
@@ -375,7 +382,8 @@ def index_resources(resource_ids, *, using=DEFAULT_DB_ALIAS) -> int:
     """(Re)write the index rows of these entries, and drop the rows of those that no longer exist.
 
     Call it after every write of an entry or its info items, inside the same transaction. It works in batches of
-    2,000 with four queries each, so an import of 10,000 entries is indexed in one call. Returns the rows written.
+    2,000 with a handful of queries each, so an import of 10,000 entries is indexed in one call. Returns the rows
+    written.
     """
     ids = sorted({int(pk) for pk in resource_ids})
     if not ids:
@@ -435,26 +443,33 @@ def rebuild_index(*, using=DEFAULT_DB_ALIAS, batch_size=BATCH_SIZE) -> int:
 class SearchResult:
     """The entries matching a query, in order, with their exact count; a Paginator accepts it as object_list.
 
-    `queryset` is the whole ordered result as a QuerySet (for relevance, a CASE over the ranked ids). Slicing the
-    result itself is cheaper for relevance order: a page among the ranked ids is fetched by primary key.
+    The first `limit_candidates` entries are known by id (`ranked_ids`), so a page among them is one query by
+    primary key; later pages continue in the list order. `queryset` is the whole result as an ordered QuerySet
+    (for relevance, a CASE over the ranked ids), for callers that need one.
     """
 
     ordered = True
 
-    def __init__(self, query, queryset, total, *, matches=None, ranked_ids=(), tail_ordering=()):
+    def __init__(self, query, queryset, total, *, matches=None, ranked_ids=(), ordering=(), relevance=False):
         self.query = query
         self.total = total
         self.ranked_ids = list(ranked_ids)
         self._queryset = queryset
         self._matches = matches
-        self._tail_ordering = list(tail_ordering)
+        self._ordering = list(ordering)
+        self._relevance = relevance
+
+    @property
+    def matches(self):
+        """The matching entries, unordered: what facet_counts() should be given."""
+        return (self._matches if self._matches is not None else self._queryset).order_by()
 
     @property
     def queryset(self):
         if self._matches is None:
             return self._queryset
-        if not self.ranked_ids:
-            return self._matches.order_by(*self._tail_ordering)
+        if not (self._relevance and self.ranked_ids):
+            return self._matches.order_by(*self._ordering)
         unranked = len(self.ranked_ids)
         position = Case(
             *[When(pk=pk, then=Value(index)) for index, pk in enumerate(self.ranked_ids)],
@@ -463,7 +478,7 @@ class SearchResult:
         )
         # The IN test first, so the long CASE is evaluated only for the ranked rows, not for every match.
         rank = Case(When(pk__in=self.ranked_ids, then=position), default=Value(unranked), output_field=IntegerField())
-        return self._matches.annotate(search_rank=rank).order_by("search_rank", *self._tail_ordering)
+        return self._matches.annotate(search_rank=rank).order_by("search_rank", *self._ordering)
 
     def count(self):
         return self.total
@@ -485,8 +500,8 @@ class SearchResult:
         start, stop, step = key.indices(self.total)
         if step != 1:
             raise ValueError("SearchResult slices take no step")
-        if self._matches is None or not self.ranked_ids:
-            return list(self.queryset[start:stop])
+        if self._matches is None:
+            return list(self._queryset[start:stop])
         ranked = len(self.ranked_ids)
         page_ids = self.ranked_ids[start:stop]
         rows = []
@@ -494,7 +509,7 @@ class SearchResult:
             by_pk = {row.pk: row for row in self._queryset.filter(pk__in=page_ids)}
             rows = [by_pk[pk] for pk in page_ids if pk in by_pk]
         if stop > ranked:
-            tail = self._matches.exclude(pk__in=self.ranked_ids).order_by(*self._tail_ordering)
+            tail = self._matches.exclude(pk__in=self.ranked_ids).order_by(*self._ordering)
             rows.extend(tail[max(start - ranked, 0) : stop - ranked])
         return rows
 
@@ -508,11 +523,10 @@ def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> Search
     "-published_on", ...). An empty query returns the queryset itself; a query of punctuation only returns nothing.
     """
     text = (query or "").strip()
-    tail_ordering = list(queryset.query.order_by or Resource._meta.ordering)
-    if order != RELEVANCE:
-        tail_ordering = [order, "-pk"]
+    relevance = order == RELEVANCE
+    ordering = list(queryset.query.order_by or Resource._meta.ordering) if relevance else [order, "-pk"]
     if not text:
-        ordered = queryset.order_by(*tail_ordering)
+        ordered = queryset.order_by(*ordering)
         return SearchResult(text, ordered, ordered.count())
     parsed = _Query(text)
     if not parsed.required or queryset.query.is_empty():
@@ -522,14 +536,21 @@ def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> Search
     backend = _backend(using)
     # Fixed SQL; the user's query only ever travels as a bound parameter.
     matches = queryset.filter(pk__in=RawSQL(backend.match_sql, backend.match_params(parsed)))  # noqa: S611
-    if order != RELEVANCE:
-        ordered = matches.order_by(*tail_ordering)
-        return SearchResult(text, ordered, ordered.count())
-
-    with connections[using].cursor() as cursor:
-        name_rows, newest_ids, total = backend.candidates(cursor, queryset, parsed, limit_candidates)
-    ranked_ids = _ranked(name_rows, newest_ids, limit_candidates)
-    return SearchResult(text, queryset, total, matches=matches, ranked_ids=ranked_ids, tail_ordering=tail_ordering)
+    if relevance:
+        with connections[using].cursor() as cursor:
+            name_rows, newest_ids, total = backend.candidates(cursor, queryset, parsed, limit_candidates)
+        ranked_ids = _ranked(name_rows, newest_ids, limit_candidates)
+    else:
+        # One pass gives the first ids in this order and, as a window count over the same rows, the total.
+        rows = list(
+            matches.annotate(search_total=Window(Count("pk")))
+            .order_by(*ordering)
+            .values_list("pk", "search_total")[:limit_candidates]
+        )
+        ranked_ids, total = [pk for pk, _total in rows], rows[0][1] if rows else 0
+    return SearchResult(
+        text, queryset, total, matches=matches, ranked_ids=ranked_ids, ordering=ordering, relevance=relevance
+    )
 
 
 # --- Facets -------------------------------------------------------------------------------------------------------
@@ -553,9 +574,10 @@ def facet_counts(queryset) -> dict[str, list[tuple]]:
     The provider value is the department id; the classification value is the full code of the level-2 item
     (e.g. "105"), so a filter can match it as a code prefix of the entry's classification.
     """
-    if queryset.query.distinct:
-        # A DISTINCT queryset joined to info items would count an entry once per item; group the entries instead.
-        queryset = Resource.objects.using(queryset.db).filter(pk__in=queryset.values("pk"))
+    if queryset.query.distinct or queryset.query.annotations:
+        # A DISTINCT queryset joined to info items would count an entry once per item, and an annotation (such as
+        # the relevance of SearchResult.queryset) would join the GROUP BY; group the plain entries instead.
+        queryset = Resource.objects.using(queryset.db).filter(pk__in=queryset.order_by().values("pk"))
     base = queryset.order_by()
     facets = {}
     facets["provider"] = _sorted(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import classification_views, views
 
 app_name = "catalog"
 urlpatterns = [
@@ -24,4 +24,14 @@ urlpatterns = [
     path("<int:pk>/approve/", views.ResourceApproveView.as_view(), name="resource_approve"),
     path("<int:pk>/withdraw/", views.ResourceWithdrawView.as_view(), name="resource_withdraw"),
     path("<int:pk>/discard-change/", views.ResourceDiscardChangeView.as_view(), name="resource_discard_change"),
+    path("classifications/", classification_views.ClassificationListView.as_view(), name="classification_list"),
+    path("classifications/add/", classification_views.ClassificationAddView.as_view(), name="classification_add"),
+    path(
+        "classifications/<int:pk>/edit/", classification_views.ClassificationEditView.as_view(),
+        name="classification_edit",
+    ),
+    path(
+        "classifications/<int:pk>/delete/", classification_views.ClassificationDeleteView.as_view(),
+        name="classification_delete",
+    ),
 ]

@@ -159,6 +159,20 @@ def test_order_by_field_and_empty_query(city):
     assert everything.total == 3
 
 
+def test_pages_past_the_ranked_ids_continue_in_order(city):
+    for number in range(30):
+        entry(city, f"登记信息{number:02d}", index=False)
+    search.index_resources(Resource.objects.values_list("pk", flat=True))
+    by_name = search.search(Resource.objects.all(), "登记", order="-name", limit_candidates=7)
+    assert by_name.total == 30
+    names = [resource.name for resource in by_name[0:30]]
+    assert names == sorted(names, reverse=True)
+    assert [resource.name for resource in by_name[5:12]] == names[5:12]
+    assert list(by_name.queryset.values_list("name", flat=True)) == names
+    relevance = search.search(Resource.objects.all(), "登记", limit_candidates=7)
+    assert [resource.pk for resource in relevance[0:30]] == list(relevance.queryset.values_list("pk", flat=True))
+
+
 def test_search_respects_the_given_queryset(city):
     entry(city, "公安登记", provider=city["police"])
     entry(city, "市场登记", provider=city["market"])
@@ -289,8 +303,11 @@ def test_facet_counts(city):
     assert facets["format_category"] == [("database", "数据库", 2), ("spreadsheet", "电子表格", 1)]
     assert facets["update_cycle"] == [("daily", "每日", 2), ("monthly", "每月", 1)]
 
-    matches = search.search(Resource.objects.all(), "户籍").queryset
-    assert search.facet_counts(matches)["provider"] == [(city["police"].pk, "盐城市公安局", 1)]
+    result = search.search(Resource.objects.all(), "信息")
+    assert search.facet_counts(result.matches)["provider"] == facets["provider"]
+    assert search.facet_counts(result.queryset)["provider"] == facets["provider"]
+    narrow = search.search(Resource.objects.all(), "户籍").matches
+    assert search.facet_counts(narrow)["provider"] == [(city["police"].pk, "盐城市公安局", 1)]
     joined = Resource.objects.filter(items__name__in=["办理日期", "x"]).distinct()
     assert search.facet_counts(joined)["share_type"][0][2] == 2
 

@@ -153,6 +153,7 @@ def navigation():
                     _("审核队列"), "catalog:review_queue", "check", (R.REVIEWER, R.AUTHORITY_OFFICER, R.PLATFORM_ADMIN)
                 ),
                 NavItem(_("目录更新任务"), "catalog:duty_list", "clock"),
+                NavItem(_("资源分类"), "catalog:classification_list", "folder"),
             ],
         ),
         NavGroup(
