@@ -19,10 +19,10 @@ run: install
 	$(BIN)/govshare serve --demo
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -n 2
 
 lint: install
 	$(BIN)/ruff check .

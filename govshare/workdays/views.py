@@ -408,7 +408,6 @@ class CalendarImportView(BaseObjectView):
             data["file"], user=request.user, mark_years_loaded=data["mark_years_loaded"], note=data["note"]
         )
         if not result.ok:
-            messages.error(request, _("文件有误，未导入任何数据，请按下列提示修改后重新上传"))
             return self.render_page(request, form, result)
         years = "、".join(str(year) for year in result.years)
         messages.success(

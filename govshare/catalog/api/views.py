@@ -117,6 +117,17 @@ class ResourceViewSet(RestrictedModelViewSet):
         resource = services.create_entry(user=request.user, **arguments)
         return self.detail_response(resource, status.HTTP_201_CREATED)
 
+    def lifecycle_action(self, request, service, arguments_serializer=None):
+        """Run a lifecycle service on the entry with the request's validated arguments; answer with the entry."""
+        resource = self.get_object()
+        arguments = {}
+        if arguments_serializer is not None:
+            form = arguments_serializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            arguments = form.validated_data
+        service(resource, user=request.user, **arguments)
+        return self.detail_response(resource)
+
     def update(self, request, *args, **kwargs):
         resource = self.get_object()
         serializer = self.get_serializer(resource, data=request.data, partial=kwargs.get("partial", False))
@@ -129,49 +140,31 @@ class ResourceViewSet(RestrictedModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Send a draft, a returned entry or a pending change for review."""
-        resource = self.get_object()
-        form = SubmitSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.submit_entry(resource, user=request.user, change_summary=form.validated_data["change_summary"])
-        return self.detail_response(resource)
+        return self.lifecycle_action(request, services.submit_entry, SubmitSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=ResourceDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_entry(self, request, pk=None):
         """Return the entry or change in review to its department, with the reason (reviewers)."""
-        resource = self.get_object()
-        form = ReasonSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.return_entry(resource, user=request.user, reason=form.validated_data["reason"])
-        return self.detail_response(resource)
+        return self.lifecycle_action(request, services.return_entry, ReasonSerializer)
 
     @extend_schema(request=ApproveSerializer, responses=ResourceDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve and publish (reviewers); a first approval assigns the resource code."""
-        resource = self.get_object()
-        form = ApproveSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.approve_entry(resource, user=request.user, comment=form.validated_data["comment"])
-        return self.detail_response(resource)
+        return self.lifecycle_action(request, services.approve_entry, ApproveSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=ResourceDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw (注销) a published entry, with the reason; its code is never given again."""
-        resource = self.get_object()
-        form = ReasonSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.withdraw_entry(resource, user=request.user, reason=form.validated_data["reason"])
-        return self.detail_response(resource)
+        return self.lifecycle_action(request, services.withdraw_entry, ReasonSerializer)
 
     @extend_schema(request=None, responses=ResourceDetailSerializer)
     @action(detail=True, methods=["post"], url_path="discard-change", url_name="discard-change")
     def discard_change(self, request, pk=None):
         """Drop the pending change of a published entry (not while it is in review)."""
-        resource = self.get_object()
-        services.discard_change(resource, user=request.user)
-        return self.detail_response(resource)
+        return self.lifecycle_action(request, services.discard_change)
 
     @extend_schema(responses=VersionHistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
