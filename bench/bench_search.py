@@ -86,6 +86,9 @@ def parse_args():
     parser.add_argument("--reset", action="store_true", help="drop every table first (use a bench database)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing data set of this size")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument(
+        "--sqlite-cache-mb", type=int, default=0, help="SQLite page cache for this run (default: the settings' 2 MB)"
+    )
     return parser.parse_args()
 
 
@@ -110,6 +113,9 @@ def setup_django(args):
         Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
         connection.close()
     call_command("migrate", verbosity=0)
+    if args.sqlite_cache_mb and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{args.sqlite_cache_mb * 1024}")
     return connection
 
 

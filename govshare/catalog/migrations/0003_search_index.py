@@ -1,4 +1,4 @@
-"""Create the catalogue search index: an FTS5 table on SQLite, a tsvector table with a GIN index on PostgreSQL.
+"""Create the catalogue search index: an FTS5 table on SQLite, tsvector tables with GIN indexes on PostgreSQL.
 
 Why raw SQL: neither table is a Django model. The FTS5 table is a virtual table Django cannot describe, and both
 hold tokens written by govshare.catalog.search (Chinese bigrams and words), which is the only code that reads them.
