@@ -7,6 +7,7 @@ from django.test import Client
 from govshare.core.validators import make_credit_code
 
 __all__ = [
+    "api_client",
     "catalog_fields",
     "catalog_items",
     "ensure_seed_data",
@@ -62,6 +63,16 @@ def make_user(username, department=None, roles=(), password="Govshare#2026", **e
     if roles:
         set_roles(user, roles)
     return User.objects.get(pk=user.pk)
+
+
+def api_client(user=None):
+    """A DRF test client, authenticated as the user when one is given."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
 
 
 def login_client(user):

@@ -7,49 +7,25 @@ from rest_framework.test import APIClient
 
 from govshare.catalog import services
 from govshare.catalog.models import Classification, Resource, ResourceVersion, UpdateDuty
-from govshare.core.testing import catalog_fields, catalog_items, make_department, make_jurisdiction, make_user
+from govshare.core.testing import (
+    api_client,
+    catalog_fields,
+    catalog_items,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Argon2 costs most of a second per user; these tests are about the API, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 RESOURCES = "/api/v1/catalog/resources/"
 
 
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def url(resource, suffix=""):
     return f"{RESOURCES}{resource.pk if hasattr(resource, 'pk') else resource}/{suffix}"
 
 
-@pytest.fixture
-def world():
-    city = make_jurisdiction("盐城市", "320900")
-    other_city = make_jurisdiction("南京市", "320100", level="city")
-    authority = make_department("市大数据管理局", city, competent=True)
-    police = make_department("市公安局", city)
-    market = make_department("市市场监管局", city)
-    other_authority = make_department("南京市大数据管理局", other_city, competent=True)
-    return {
-        "police": police,
-        "market": market,
-        "cataloguer": make_user("bianmu", police, roles=["cataloguer"]),
-        "colleague": make_user("tongshi", police),
-        "other_cataloguer": make_user("bianmu2", market, roles=["cataloguer"]),
-        "dept_admin": make_user("bumen", police, roles=["department_admin"]),
-        "reviewer": make_user("shenhe", authority, roles=["reviewer"]),
-        "other_reviewer": make_user("shenhe_nj", other_authority, roles=["reviewer"]),
-        "platform_admin": make_user("pingtai", roles=["platform_admin"]),
-    }
 
 
 def payload(provider, items=None, **overrides):
@@ -60,7 +36,7 @@ def payload(provider, items=None, **overrides):
 
 
 def create_via_api(world, **overrides):
-    response = api(world["cataloguer"]).post(RESOURCES, payload(world["police"], **overrides), format="json")
+    response = api_client(world["cataloguer"]).post(RESOURCES, payload(world["police"], **overrides), format="json")
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -90,7 +66,7 @@ def assert_error(response, status_code, *field_keys):
 
 
 def test_full_lifecycle_through_the_api(world):
-    cataloguer, reviewer = api(world["cataloguer"]), api(world["reviewer"])
+    cataloguer, reviewer = api_client(world["cataloguer"]), api_client(world["reviewer"])
 
     # Create with inline info items: a draft of the cataloguer's department, without a code yet.
     created = create_via_api(world)
@@ -139,14 +115,14 @@ def test_full_lifecycle_through_the_api(world):
     assert body["pending_change_status"]["value"] == "draft"
     assert body["pending_change"]["snapshot"]["fields"]["name"] == "企业登记注册信息"
 
-    other = api(world["other_cataloguer"]).get(url(pk)).json()
+    other = api_client(world["other_cataloguer"]).get(url(pk)).json()
     assert other["name"] == "企业登记信息"
     assert other["pending_change"] is None
-    listed = api(world["other_cataloguer"]).get(RESOURCES).json()["results"]
+    listed = api_client(world["other_cataloguer"]).get(RESOURCES).json()["results"]
     assert [row["name"] for row in listed] == ["企业登记信息"]
 
     assert cataloguer.post(url(pk, "submit/"), {"change_summary": "名称规范化"}, format="json").status_code == 200
-    assert api(world["other_cataloguer"]).get(url(pk)).json()["name"] == "企业登记信息"
+    assert api_client(world["other_cataloguer"]).get(url(pk)).json()["name"] == "企业登记信息"
     response = reviewer.post(url(pk, "approve/"), {}, format="json")
     assert response.status_code == 200
     body = response.json()
@@ -168,7 +144,8 @@ def test_update_replaces_info_items_and_keeps_ids_of_kept_names(world):
     created = create_via_api(world)
     kept_id = created["items"][1]["id"]
     items = catalog_items("企业名称", "注册资本")
-    response = api(world["cataloguer"]).put(url(created["id"]), payload(world["police"], items=items), format="json")
+    client = api_client(world["cataloguer"])
+    response = client.put(url(created["id"]), payload(world["police"], items=items), format="json")
     assert response.status_code == 200, response.json()
     rows = response.json()["items"]
     assert [(row["name"], row["position"]) for row in rows] == [("企业名称", 1), ("注册资本", 2)]
@@ -177,7 +154,7 @@ def test_update_replaces_info_items_and_keeps_ids_of_kept_names(world):
 
 def test_withdraw_needs_a_reason_and_discard_drops_a_pending_change(world):
     resource = published(world)
-    client = api(world["cataloguer"])
+    client = api_client(world["cataloguer"])
     assert client.patch(url(resource), {"name": "新名称"}, format="json").status_code == 200
     response = client.post(url(resource, "discard-change/"), format="json")
     assert response.status_code == 200
@@ -193,7 +170,7 @@ def test_withdraw_needs_a_reason_and_discard_drops_a_pending_change(world):
 
 def test_entries_cannot_be_deleted(world):
     created = create_via_api(world)
-    assert_error(api(world["cataloguer"]).delete(url(created["id"])), 405)
+    assert_error(api_client(world["cataloguer"]).delete(url(created["id"])), 405)
 
 
 # --- Rules and validation -----------------------------------------------------------------------------------------
@@ -203,7 +180,7 @@ def test_rule_violations_come_back_with_their_field_keys(world):
     # An item more open than its resource, a conditional resource without its condition.
     items = catalog_items()
     data = payload(world["police"], items=items, share_type="conditional")
-    response = api(world["cataloguer"]).post(RESOURCES, data, format="json")
+    response = api_client(world["cataloguer"]).post(RESOURCES, data, format="json")
     error = assert_error(response, 400, "share_condition", "items.0.share_type", "items.2.share_type")
     assert error["code"] == "invalid"
     assert not Resource.objects.exists()
@@ -214,22 +191,22 @@ def test_type_and_choice_errors_are_keyed_by_item(world):
     items[1]["data_type"] = "X"
     items[2]["length"] = "long"
     data = payload(world["police"], items=items, format_category="papyrus")
-    response = api(world["cataloguer"]).post(RESOURCES, data, format="json")
+    response = api_client(world["cataloguer"]).post(RESOURCES, data, format="json")
     assert_error(response, 400, "format_category", "items.1.data_type", "items.2.length")
 
 
 def test_classification_must_be_an_item_and_exist(world):
     data = payload(world["police"])
     data["classification"] = Classification.objects.get(full_code="2").pk
-    assert_error(api(world["cataloguer"]).post(RESOURCES, data, format="json"), 400, "classification")
+    assert_error(api_client(world["cataloguer"]).post(RESOURCES, data, format="json"), 400, "classification")
     data["classification"] = 999999
-    assert_error(api(world["cataloguer"]).post(RESOURCES, data, format="json"), 400, "classification")
+    assert_error(api_client(world["cataloguer"]).post(RESOURCES, data, format="json"), 400, "classification")
 
 
 def test_provider_defaults_to_the_users_department(world):
     data = payload(world["police"])
     del data["provider"]
-    response = api(world["cataloguer"]).post(RESOURCES, data, format="json")
+    response = api_client(world["cataloguer"]).post(RESOURCES, data, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["provider"]["id"] == world["police"].pk
 
@@ -245,18 +222,18 @@ def test_anonymous_gets_401_in_the_standard_shape():
 
 def test_drafts_are_visible_to_the_department_and_its_reviewers_only(world):
     created = create_via_api(world)
-    assert api(world["colleague"]).get(url(created["id"])).status_code == 200
-    assert api(world["platform_admin"]).get(url(created["id"])).status_code == 200
-    assert api(world["reviewer"]).get(url(created["id"])).status_code == 200
-    error = assert_error(api(world["other_cataloguer"]).get(url(created["id"])), 404)
+    assert api_client(world["colleague"]).get(url(created["id"])).status_code == 200
+    assert api_client(world["platform_admin"]).get(url(created["id"])).status_code == 200
+    assert api_client(world["reviewer"]).get(url(created["id"])).status_code == 200
+    error = assert_error(api_client(world["other_cataloguer"]).get(url(created["id"])), 404)
     assert error["code"] == "not_found"
-    assert_error(api(world["other_reviewer"]).get(url(created["id"])), 404)
-    assert api(world["other_cataloguer"]).get(RESOURCES).json()["count"] == 0
+    assert_error(api_client(world["other_reviewer"]).get(url(created["id"])), 404)
+    assert api_client(world["other_cataloguer"]).get(RESOURCES).json()["count"] == 0
 
 
 def test_cataloguer_of_another_department_cannot_change_or_create_for_it(world):
     draft = create_via_api(world)
-    other = api(world["other_cataloguer"])
+    other = api_client(world["other_cataloguer"])
     assert_error(other.patch(url(draft["id"]), {"name": "x"}, format="json"), 404)
     resource = published(world, name="已发布条目")
     error = assert_error(other.patch(url(resource), {"name": "x"}, format="json"), 403)
@@ -264,39 +241,39 @@ def test_cataloguer_of_another_department_cannot_change_or_create_for_it(world):
     assert_error(other.post(url(resource, "withdraw/"), {"reason": "x"}, format="json"), 403)
     assert_error(other.post(RESOURCES, payload(world["police"]), format="json"), 403)
     # Someone without a cataloguing role may read but not create.
-    assert_error(api(world["colleague"]).post(RESOURCES, payload(world["police"]), format="json"), 403)
+    assert_error(api_client(world["colleague"]).post(RESOURCES, payload(world["police"]), format="json"), 403)
 
 
 def test_only_reviewers_of_the_jurisdiction_review(world):
     created = create_via_api(world)
-    api(world["cataloguer"]).post(url(created["id"], "submit/"), format="json")
+    api_client(world["cataloguer"]).post(url(created["id"], "submit/"), format="json")
     # The reviewer of another city does not even see the submitted draft.
-    assert_error(api(world["other_reviewer"]).post(url(created["id"], "approve/"), format="json"), 404)
+    assert_error(api_client(world["other_reviewer"]).post(url(created["id"], "approve/"), format="json"), 404)
     # The provider's own cataloguer sees it but may not approve it.
-    assert_error(api(world["cataloguer"]).post(url(created["id"], "approve/"), format="json"), 403)
+    assert_error(api_client(world["cataloguer"]).post(url(created["id"], "approve/"), format="json"), 403)
 
     resource = published(world, name="已发布条目")
-    api(world["cataloguer"]).patch(url(resource), {"name": "改名"}, format="json")
-    api(world["cataloguer"]).post(url(resource, "submit/"), format="json")
+    api_client(world["cataloguer"]).patch(url(resource), {"name": "改名"}, format="json")
+    api_client(world["cataloguer"]).post(url(resource, "submit/"), format="json")
     # Published entries are visible to everyone, but a reviewer of another city still may not approve.
-    assert_error(api(world["other_reviewer"]).post(url(resource, "approve/"), format="json"), 403)
-    assert api(world["reviewer"]).post(url(resource, "approve/"), format="json").status_code == 200
+    assert_error(api_client(world["other_reviewer"]).post(url(resource, "approve/"), format="json"), 403)
+    assert api_client(world["reviewer"]).post(url(resource, "approve/"), format="json").status_code == 200
 
 
 def test_review_queue_lists_what_the_reviewer_may_review(world):
     created = create_via_api(world)
-    api(world["cataloguer"]).post(url(created["id"], "submit/"), {"change_summary": "新编目录"}, format="json")
-    queue = api(world["reviewer"]).get("/api/v1/catalog/review-queue/").json()
+    api_client(world["cataloguer"]).post(url(created["id"], "submit/"), {"change_summary": "新编目录"}, format="json")
+    queue = api_client(world["reviewer"]).get("/api/v1/catalog/review-queue/").json()
     assert queue["count"] == 1
     row = queue["results"][0]
     assert row["resource"]["id"] == created["id"]
     assert row["provider"]["id"] == world["police"].pk
     assert row["is_change"] is False
     assert row["created_by"]["username"] == "bianmu"
-    assert api(world["other_reviewer"]).get("/api/v1/catalog/review-queue/").json()["count"] == 0
-    assert api(world["cataloguer"]).get("/api/v1/catalog/review-queue/").json()["count"] == 0
+    assert api_client(world["other_reviewer"]).get("/api/v1/catalog/review-queue/").json()["count"] == 0
+    assert api_client(world["cataloguer"]).get("/api/v1/catalog/review-queue/").json()["count"] == 0
     # The platform administrator may review anywhere (Resource.restrict_for).
-    assert api(world["platform_admin"]).get("/api/v1/catalog/review-queue/").json()["count"] == 1
+    assert api_client(world["platform_admin"]).get("/api/v1/catalog/review-queue/").json()["count"] == 1
 
 
 def test_platform_admin_sees_every_draft(world):
@@ -305,8 +282,8 @@ def test_platform_admin_sees_every_draft(world):
         user=world["other_cataloguer"], fields=catalog_fields(world["market"], name="市场主体信息"),
         items=catalog_items(),
     )
-    assert api(world["platform_admin"]).get(RESOURCES).json()["count"] == 2
-    assert api(world["cataloguer"]).get(RESOURCES).json()["count"] == 1
+    assert api_client(world["platform_admin"]).get(RESOURCES).json()["count"] == 2
+    assert api_client(world["cataloguer"]).get(RESOURCES).json()["count"] == 1
 
 
 def test_token_authentication_reaches_the_catalogue(world):
@@ -335,7 +312,7 @@ def test_filters_search_and_facets(world):
         user=world["other_cataloguer"], fields=catalog_fields(world["market"], name="市场主体年报"),
         items=catalog_items(),
     )
-    client = api(world["other_cataloguer"])
+    client = api_client(world["other_cataloguer"])
 
     def names(**params):
         response = client.get(RESOURCES, params)
@@ -384,7 +361,7 @@ def test_resource_list_does_not_grow_queries_with_rows(world):
         for resource in Resource.objects.filter(name__startswith=f"批量条目{count}-")[:2]:
             ResourceVersion.objects.create(resource=resource, number=1, status="draft", snapshot={})
 
-    client = api(world["reviewer"])
+    client = api_client(world["reviewer"])
 
     def count_queries():
         with CaptureQueriesContext(connection) as context:
@@ -404,10 +381,10 @@ def test_resource_list_does_not_grow_queries_with_rows(world):
 
 def test_detail_query_count_is_constant(world):
     resource = published(world)
-    client = api(world["cataloguer"])
+    client = api_client(world["cataloguer"])
     with CaptureQueriesContext(connection) as small:
         assert client.get(url(resource)).status_code == 200
-    api(world["cataloguer"]).put(
+    api_client(world["cataloguer"]).put(
         url(resource), payload(world["police"], items=catalog_items(*[f"信息项{n}" for n in range(30)])),
         format="json",
     )
@@ -421,7 +398,7 @@ def test_detail_query_count_is_constant(world):
 
 
 def test_classification_tree_is_read_only(world):
-    client = api(world["cataloguer"])
+    client = api_client(world["cataloguer"])
     top = client.get("/api/v1/catalog/classifications/", {"level": 1}).json()
     assert [row["full_code"] for row in top["results"]] == ["1", "2", "3"]
     assert top["results"][0]["level_label"] == "类"
@@ -435,10 +412,10 @@ def test_classification_tree_is_read_only(world):
 def test_update_duties_record_and_complete(world):
     duties = "/api/v1/catalog/update-duties/"
     data = {"department": world["police"].pk, "kind": "law", "title": "《数据条例》施行", "occurred_on": "2026-03-02"}
-    assert_error(api(world["cataloguer"]).post(duties, data, format="json"), 403)
-    assert_error(api(world["dept_admin"]).post(duties, {**data, "kind": "x"}, format="json"), 400, "kind")
+    assert_error(api_client(world["cataloguer"]).post(duties, data, format="json"), 403)
+    assert_error(api_client(world["dept_admin"]).post(duties, {**data, "kind": "x"}, format="json"), 400, "kind")
 
-    response = api(world["dept_admin"]).post(duties, data, format="json")
+    response = api_client(world["dept_admin"]).post(duties, data, format="json")
     assert response.status_code == 201, response.json()
     duty = response.json()
     assert duty["due_on"] > "2026-03-02"
@@ -446,15 +423,15 @@ def test_update_duties_record_and_complete(world):
     assert duty["recorded_by"]["username"] == "bumen"
     assert duty["completed_on"] is None
 
-    assert api(world["cataloguer"]).get(duties).json()["count"] == 1
-    assert api(world["reviewer"]).get(duties).json()["count"] == 1
-    assert api(world["other_cataloguer"]).get(duties).json()["count"] == 0
-    assert_error(api(world["other_cataloguer"]).post(f"{duties}{duty['id']}/complete/", format="json"), 404)
-    assert_error(api(world["cataloguer"]).post(f"{duties}{duty['id']}/complete/", format="json"), 403)
+    assert api_client(world["cataloguer"]).get(duties).json()["count"] == 1
+    assert api_client(world["reviewer"]).get(duties).json()["count"] == 1
+    assert api_client(world["other_cataloguer"]).get(duties).json()["count"] == 0
+    assert_error(api_client(world["other_cataloguer"]).post(f"{duties}{duty['id']}/complete/", format="json"), 404)
+    assert_error(api_client(world["cataloguer"]).post(f"{duties}{duty['id']}/complete/", format="json"), 403)
 
-    response = api(world["dept_admin"]).post(f"{duties}{duty['id']}/complete/", {"completed_on": "2026-03-10"},
+    response = api_client(world["dept_admin"]).post(f"{duties}{duty['id']}/complete/", {"completed_on": "2026-03-10"},
                                              format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["completed_on"] == "2026-03-10"
     assert UpdateDuty.objects.get().completed_on.isoformat() == "2026-03-10"
-    assert api(world["dept_admin"]).get(duties, {"completed": "true"}).json()["count"] == 1
+    assert api_client(world["dept_admin"]).get(duties, {"completed": "true"}).json()["count"] == 1

@@ -39,10 +39,6 @@ ITEM_FIELDS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The fixture below creates six users per test; Argon2 would make hashing their passwords most of the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(params=["calamine", "openpyxl"])

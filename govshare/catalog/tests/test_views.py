@@ -6,44 +6,24 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from govshare.catalog import services
 from govshare.catalog.models import Classification, Resource, UpdateDuty
-from govshare.core.testing import catalog_fields, catalog_items, make_department, make_jurisdiction, make_user
+from govshare.core.testing import (
+    catalog_fields,
+    catalog_items,
+    login_client,
+)
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("catalog:resource_list")
 
 
-def login_client(user):
-    # core.testing.login_client calls client.login(), which django-axes refuses without a request.
-    client = Client()
-    client.force_login(user)
-    return client
 
 
-@pytest.fixture
-def world():
-    city = make_jurisdiction("盐城市", "320900")
-    other_city = make_jurisdiction("南京市", "320100", level="city")
-    authority = make_department("市大数据管理局", city, competent=True)
-    police = make_department("市公安局", city)
-    market = make_department("市市场监管局", city)
-    other_authority = make_department("南京市大数据管理局", other_city, competent=True)
-    return {
-        "police": police,
-        "market": market,
-        "cataloguer": make_user("bianmu", police, roles=["cataloguer"]),
-        "other_cataloguer": make_user("bianmu2", market, roles=["cataloguer"]),
-        "dept_admin": make_user("bumen", police, roles=["department_admin"]),
-        "reviewer": make_user("shenhe", authority, roles=["reviewer"]),
-        "other_reviewer": make_user("shenhe_nj", other_authority, roles=["reviewer"]),
-        "platform_admin": make_user("pingtai", roles=["platform_admin"]),
-    }
 
 
 def create(world, user="cataloguer", provider="police", items=None, **overrides):

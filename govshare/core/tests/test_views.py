@@ -27,9 +27,6 @@ def make_resource(department, index, status="published", share_type="uncondition
     return resource
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -3,28 +3,19 @@
 import pytest
 from rest_framework.test import APIClient
 
-from govshare.core.testing import make_department, make_jurisdiction, make_user
+from govshare.core.testing import api_client, make_department, make_jurisdiction, make_user
 from govshare.core.validators import make_credit_code
 from govshare.organizations.models import Department, Jurisdiction, Office
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Argon2 costs most of a second per user; these tests are about the API, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 JURISDICTIONS = "/api/v1/organizations/jurisdictions/"
 DEPARTMENTS = "/api/v1/organizations/departments/"
 OFFICES = "/api/v1/organizations/offices/"
 
 
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -54,18 +45,18 @@ def assert_error(response, status_code, *fields):
 
 def test_everyone_logged_in_reads_anonymous_does_not(org):
     assert_error(APIClient().get(DEPARTMENTS), 401)
-    body = api(org["cataloguer"]).get(DEPARTMENTS).json()
+    body = api_client(org["cataloguer"]).get(DEPARTMENTS).json()
     assert body["count"] == 2
     row = next(row for row in body["results"] if row["id"] == org["police"].pk)
     assert row["jurisdiction"]["division_code"] == "320900"
     assert row["credit_code"] == org["police"].credit_code
-    assert api(org["cataloguer"]).get(JURISDICTIONS).json()["count"] == 1
-    assert api(org["cataloguer"]).get(DEPARTMENTS, {"q": "公安"}).json()["count"] == 1
-    assert api(org["cataloguer"]).get(DEPARTMENTS, {"jurisdiction_id": org["city"].pk}).json()["count"] == 2
+    assert api_client(org["cataloguer"]).get(JURISDICTIONS).json()["count"] == 1
+    assert api_client(org["cataloguer"]).get(DEPARTMENTS, {"q": "公安"}).json()["count"] == 1
+    assert api_client(org["cataloguer"]).get(DEPARTMENTS, {"jurisdiction_id": org["city"].pk}).json()["count"] == 2
 
 
 def test_credit_code_errors_come_back_in_the_standard_shape(org):
-    client = api(org["platform_admin"])
+    client = api_client(org["platform_admin"])
     data = {"name": "市民政局", "jurisdiction": org["city"].pk, "credit_code": "11320900MB0000000X"}
     error = assert_error(client.post(DEPARTMENTS, data, format="json"), 400, "credit_code")
     assert error["code"] == "invalid"
@@ -82,7 +73,7 @@ def test_credit_code_errors_come_back_in_the_standard_shape(org):
 
 
 def test_one_competent_authority_per_jurisdiction(org):
-    client = api(org["system_admin"])
+    client = api_client(org["system_admin"])
     data = {"name": "市大数据局", "jurisdiction": org["city"].pk, "credit_code": make_credit_code("320900", 77),
             "is_competent_authority": True}
     assert client.post(DEPARTMENTS, data, format="json").status_code == 201
@@ -95,25 +86,26 @@ def test_one_competent_authority_per_jurisdiction(org):
 
 def test_only_administrators_create_departments_and_jurisdictions(org):
     data = {"name": "市民政局", "jurisdiction": org["city"].pk, "credit_code": make_credit_code("320900", 4243)}
-    assert_error(api(org["cataloguer"]).post(DEPARTMENTS, data, format="json"), 403)
-    assert_error(api(org["dept_admin"]).post(DEPARTMENTS, data, format="json"), 403)
+    assert_error(api_client(org["cataloguer"]).post(DEPARTMENTS, data, format="json"), 403)
+    assert_error(api_client(org["dept_admin"]).post(DEPARTMENTS, data, format="json"), 403)
     assert not Department.objects.filter(name="市民政局").exists()
 
     county = {"name": "亭湖区", "level": "county", "division_code": "320902", "parent": org["city"].pk}
-    assert_error(api(org["dept_admin"]).post(JURISDICTIONS, county, format="json"), 403)
-    response = api(org["system_admin"]).post(JURISDICTIONS, county, format="json")
+    assert_error(api_client(org["dept_admin"]).post(JURISDICTIONS, county, format="json"), 403)
+    response = api_client(org["system_admin"]).post(JURISDICTIONS, county, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["parent"]["id"] == org["city"].pk
-    assert_error(api(org["system_admin"]).post(JURISDICTIONS, {**county, "division_code": "990000"}, format="json"),
+    client = api_client(org["system_admin"])
+    assert_error(client.post(JURISDICTIONS, {**county, "division_code": "990000"}, format="json"),
                  400, "division_code")
     # A jurisdiction cannot become its own ancestor.
     city_url = f"{JURISDICTIONS}{org['city'].pk}/"
     county_id = response.json()["id"]
-    assert_error(api(org["platform_admin"]).patch(city_url, {"parent": county_id}, format="json"), 400, "parent")
+    assert_error(api_client(org["platform_admin"]).patch(city_url, {"parent": county_id}, format="json"), 400, "parent")
 
 
 def test_department_admin_edits_own_department_only(org):
-    client = api(org["dept_admin"])
+    client = api_client(org["dept_admin"])
     own = f"{DEPARTMENTS}{org['police'].pk}/"
     response = client.patch(own, {"contact_name": "李四", "contact_phone": "0515-8888"}, format="json")
     assert response.status_code == 200, response.json()
@@ -122,12 +114,12 @@ def test_department_admin_edits_own_department_only(org):
     assert_error(client.patch(own, {"is_competent_authority": True}, format="json"), 400, "is_competent_authority")
     error = assert_error(client.patch(f"{DEPARTMENTS}{org['market'].pk}/", {"contact_name": "x"}, format="json"), 403)
     assert error["code"] == "permission_denied"
-    assert_error(api(org["cataloguer"]).patch(own, {"contact_name": "x"}, format="json"), 403)
+    assert_error(api_client(org["cataloguer"]).patch(own, {"contact_name": "x"}, format="json"), 403)
     assert_error(client.delete(own), 403)
 
 
 def test_department_admin_manages_own_offices(org):
-    client = api(org["dept_admin"])
+    client = api_client(org["dept_admin"])
     response = client.post(OFFICES, {"department": org["police"].pk, "name": "户籍管理处"}, format="json")
     assert response.status_code == 201, response.json()
     office_url = f"{OFFICES}{response.json()['id']}/"
@@ -136,17 +128,17 @@ def test_department_admin_manages_own_offices(org):
     # Moving an own office to another department is refused and rolled back.
     assert_error(client.patch(office_url, {"department": org["market"].pk}, format="json"), 403)
     assert Office.objects.get(name="户籍管理处").department_id == org["police"].pk
-    assert_error(api(org["cataloguer"]).patch(office_url, {"name": "x"}, format="json"), 403)
-    assert api(org["cataloguer"]).get(OFFICES, {"department_id": org["police"].pk}).json()["count"] == 1
+    assert_error(api_client(org["cataloguer"]).patch(office_url, {"name": "x"}, format="json"), 403)
+    assert api_client(org["cataloguer"]).get(OFFICES, {"department_id": org["police"].pk}).json()["count"] == 1
     assert client.delete(office_url).status_code == 204
 
 
 def test_deleting_a_department_in_use_is_a_conflict(org):
-    error = assert_error(api(org["platform_admin"]).delete(f"{DEPARTMENTS}{org['police'].pk}/"), 409)
+    error = assert_error(api_client(org["platform_admin"]).delete(f"{DEPARTMENTS}{org['police'].pk}/"), 409)
     assert error["code"] == "protected"
     assert Department.objects.filter(pk=org["police"].pk).exists()
     empty = make_department("临时部门", org["city"])
-    assert api(org["platform_admin"]).delete(f"{DEPARTMENTS}{empty.pk}/").status_code == 204
+    assert api_client(org["platform_admin"]).delete(f"{DEPARTMENTS}{empty.pk}/").status_code == 204
     assert Jurisdiction.objects.count() == 1
 
 
@@ -154,7 +146,7 @@ def test_department_list_queries_do_not_grow_with_rows(org, django_assert_max_nu
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = api(org["cataloguer"])
+    client = api_client(org["cataloguer"])
     client.get(DEPARTMENTS)
     with CaptureQueriesContext(connection) as few:
         client.get(DEPARTMENTS)

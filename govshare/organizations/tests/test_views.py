@@ -9,11 +9,6 @@ from govshare.core.validators import make_credit_code
 from govshare.organizations.models import Department, Office
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def province():
     return make_jurisdiction("江苏省", "320000", "province")

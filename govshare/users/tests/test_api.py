@@ -3,16 +3,12 @@
 import pytest
 from rest_framework.test import APIClient
 
-from govshare.core.testing import make_department, make_user
+from govshare.core.testing import api_client, make_department, make_user
 from govshare.users.models import APIToken, User
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Argon2 costs most of a second per user; these tests are about the API, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 USERS = "/api/v1/users/users/"
 TOKENS = "/api/v1/users/tokens/"
@@ -20,11 +16,6 @@ ME = "/api/v1/users/me/"
 STRONG_PASSWORD = "Zhengwu#Share2026"
 
 
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -62,7 +53,7 @@ def usernames(response):
 
 
 def test_me_shows_roles_and_department(people):
-    body = api(people["cataloguer"]).get(ME).json()
+    body = api_client(people["cataloguer"]).get(ME).json()
     assert body["username"] == "bianmu"
     assert body["department"]["id"] == people["police"].pk
     assert body["roles"] == [{"value": "cataloguer", "label": "编目员"}]
@@ -72,20 +63,21 @@ def test_me_shows_roles_and_department(people):
 
 def test_who_sees_which_users(people):
     everyone = sorted(user.username for user in User.objects.all())
-    assert usernames(api(people["system_admin"]).get(USERS)) == everyone
-    assert usernames(api(people["security_admin"]).get(USERS)) == everyone
-    assert usernames(api(people["dept_admin"]).get(USERS)) == ["bianmu", "bumen"]
-    assert usernames(api(people["cataloguer"]).get(USERS)) == ["bianmu"]
-    assert_error(api(people["cataloguer"]).get(f"{USERS}{people['other'].pk}/"), 404)
-    assert usernames(api(people["system_admin"]).get(USERS, {"role": "cataloguer"})) == ["bianmu", "bianmu2"]
-    assert usernames(api(people["system_admin"]).get(USERS, {"department_id": people["market"].pk})) == ["bianmu2"]
+    assert usernames(api_client(people["system_admin"]).get(USERS)) == everyone
+    assert usernames(api_client(people["security_admin"]).get(USERS)) == everyone
+    assert usernames(api_client(people["dept_admin"]).get(USERS)) == ["bianmu", "bumen"]
+    assert usernames(api_client(people["cataloguer"]).get(USERS)) == ["bianmu"]
+    assert_error(api_client(people["cataloguer"]).get(f"{USERS}{people['other'].pk}/"), 404)
+    assert usernames(api_client(people["system_admin"]).get(USERS, {"role": "cataloguer"})) == ["bianmu", "bianmu2"]
+    client = api_client(people["system_admin"])
+    assert usernames(client.get(USERS, {"department_id": people["market"].pk})) == ["bianmu2"]
 
 
 def test_user_list_queries_do_not_grow_with_rows(people, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = api(people["system_admin"])
+    client = api_client(people["system_admin"])
     client.get(USERS)
     with CaptureQueriesContext(connection) as few:
         client.get(USERS)
@@ -99,7 +91,7 @@ def test_user_list_queries_do_not_grow_with_rows(people, django_assert_max_num_q
 
 
 def test_system_admin_creates_and_edits_accounts(people):
-    client = api(people["system_admin"])
+    client = api_client(people["system_admin"])
     data = {"username": "xinren", "full_name": "新人", "department": people["police"].pk, "password": "123"}
     error = assert_error(client.post(USERS, data, format="json"), 400, "password")
     assert error["code"] == "invalid"
@@ -122,18 +114,18 @@ def test_office_must_belong_to_the_department(people):
 
     office = Office.objects.create(department=people["market"], name="登记处")
     data = {"username": "xinren", "department": people["police"].pk, "office": office.pk}
-    assert_error(api(people["system_admin"]).post(USERS, data, format="json"), 400, "office")
+    assert_error(api_client(people["system_admin"]).post(USERS, data, format="json"), 400, "office")
 
 
 def test_others_cannot_manage_accounts(people):
     data = {"username": "xinren", "password": STRONG_PASSWORD}
     for name in ("dept_admin", "cataloguer", "security_admin"):
-        assert_error(api(people[name]).post(USERS, data, format="json"), 403)
+        assert_error(api_client(people[name]).post(USERS, data, format="json"), 403)
     own_colleague = f"{USERS}{people['cataloguer'].pk}/"
-    assert_error(api(people["dept_admin"]).patch(own_colleague, {"full_name": "x"}, format="json"), 403)
-    assert_error(api(people["cataloguer"]).patch(own_colleague, {"full_name": "x"}, format="json"), 403)
+    assert_error(api_client(people["dept_admin"]).patch(own_colleague, {"full_name": "x"}, format="json"), 403)
+    assert_error(api_client(people["cataloguer"]).patch(own_colleague, {"full_name": "x"}, format="json"), 403)
     # A system administrator does not manage superuser accounts.
-    assert_error(api(people["system_admin"]).patch(f"{USERS}{people['root'].pk}/", {"full_name": "x"},
+    assert_error(api_client(people["system_admin"]).patch(f"{USERS}{people['root'].pk}/", {"full_name": "x"},
                                                    format="json"), 403)
     assert not User.objects.filter(username="xinren").exists()
 
@@ -146,7 +138,7 @@ def roles_url(user):
 
 
 def test_security_admin_sets_roles(people):
-    client = api(people["security_admin"])
+    client = api_client(people["security_admin"])
     response = client.put(roles_url(people["cataloguer"]), {"roles": ["cataloguer", "data_consumer"]}, format="json")
     assert response.status_code == 200, response.json()
     assert [role["value"] for role in response.json()["roles"]] == ["cataloguer", "data_consumer"]
@@ -158,7 +150,7 @@ def test_security_admin_sets_roles(people):
 
 
 def test_separation_of_admin_duties_is_a_400_on_roles(people):
-    client = api(people["security_admin"])
+    client = api_client(people["security_admin"])
     error = assert_error(
         client.put(roles_url(people["system_admin"]), {"roles": ["system_admin", "audit_admin"]}, format="json"),
         400, "roles",
@@ -170,12 +162,12 @@ def test_separation_of_admin_duties_is_a_400_on_roles(people):
 
 def test_only_the_security_admin_sets_roles_and_not_their_own(people):
     for name in ("system_admin", "platform_admin", "dept_admin"):
-        assert_error(api(people[name]).put(roles_url(people["cataloguer"]), {"roles": ["reviewer"]},
+        assert_error(api_client(people[name]).put(roles_url(people["cataloguer"]), {"roles": ["reviewer"]},
                                            format="json"), 403)
-    assert_error(api(people["security_admin"]).put(roles_url(people["security_admin"]),
+    assert_error(api_client(people["security_admin"]).put(roles_url(people["security_admin"]),
                                                    {"roles": ["security_admin", "platform_admin"]},
                                                    format="json"), 403)
-    response = api(people["root"]).put(roles_url(people["cataloguer"]), {"roles": ["reviewer"]}, format="json")
+    response = api_client(people["root"]).put(roles_url(people["cataloguer"]), {"roles": ["reviewer"]}, format="json")
     assert response.status_code == 200
     assert User.objects.get(pk=people["cataloguer"].pk).role_set == {"reviewer"}
 
@@ -184,7 +176,7 @@ def test_only_the_security_admin_sets_roles_and_not_their_own(people):
 
 
 def test_token_create_shows_the_key_once_then_list_and_revoke(people):
-    client = api(people["cataloguer"])
+    client = api_client(people["cataloguer"])
     response = client.post(TOKENS, {"name": "数据同步脚本"}, format="json")
     assert response.status_code == 201, response.json()
     created = response.json()
@@ -211,7 +203,7 @@ def test_token_create_shows_the_key_once_then_list_and_revoke(people):
 
 def test_tokens_are_private_and_expiry_must_be_in_the_future(people):
     token, _key = APIToken.issue(people["other"], "别人的令牌")
-    client = api(people["cataloguer"])
+    client = api_client(people["cataloguer"])
     assert client.get(TOKENS).json()["count"] == 0
     assert_error(client.get(f"{TOKENS}{token.pk}/"), 404)
     assert_error(client.post(f"{TOKENS}{token.pk}/revoke/", format="json"), 404)

@@ -11,11 +11,6 @@ from govshare.users.authentication import APITokenAuthentication
 from govshare.users.models import APIToken, User
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def city():
     return make_jurisdiction()
