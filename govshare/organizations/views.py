@@ -19,7 +19,6 @@ from govshare.core.views import (
 )
 from govshare.users.choices import RoleChoices
 from govshare.users.models import User
-from govshare.users.views import restrict_users
 
 from .filtersets import DepartmentFilterSet, JurisdictionFilterSet
 from .forms import DepartmentForm, JurisdictionForm, OfficeForm
@@ -121,7 +120,7 @@ class DepartmentDetailView(DepartmentViewMixin, ObjectDetailView):
 
         user = request.user
         can_change = self.can("change", instance)
-        users = restrict_users(User.objects.filter(department=instance), user, "view").select_related("office")
+        users = User.objects.filter(department=instance).restrict(user, "view").select_related("office")
         counts = (
             Resource.objects.restrict(user, "view")
             .filter(provider=instance)

@@ -30,3 +30,9 @@ class RoleChoices(ChoiceSet):
     ]
     # 三员分立: one account may hold at most one of these three.
     SEPARATED_DUTIES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+    # Accounts holding these are out of a department admin's reach.
+    PRIVILEGED = (PLATFORM_ADMIN, SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+    # Who manages accounts: every account (platform, system admin) or their department's (department admin).
+    ACCOUNT_MANAGERS = (PLATFORM_ADMIN, SYSTEM_ADMIN)
+    # Who may read every account: to assign roles (security admin) and to audit (audit admin).
+    ACCOUNT_READERS = (PLATFORM_ADMIN, SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)

@@ -23,13 +23,7 @@ __all__ = [
     "manages_all_users",
 ]
 
-# Roles a department admin may not manage: accounts holding them are out of a department admin's reach.
-PRIVILEGED_ROLES = (
-    RoleChoices.PLATFORM_ADMIN,
-    RoleChoices.SYSTEM_ADMIN,
-    RoleChoices.SECURITY_ADMIN,
-    RoleChoices.AUDIT_ADMIN,
-)
+PRIVILEGED_ROLES = RoleChoices.PRIVILEGED
 
 
 class LoginForm(FormStyleMixin, AuthenticationForm):

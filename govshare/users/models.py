@@ -4,16 +4,21 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from govshare.core.models import ChangeLoggedModel
+from govshare.core.models import ChangeLoggedModel, RestrictedQuerySet
 
 from .choices import RoleChoices
 
 __all__ = ["APIToken", "RoleAssignment", "User"]
+
+
+class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
+    """Django's user manager (create_user, …) with `restrict(user, action)`."""
 
 
 class User(AbstractUser):
@@ -30,6 +35,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("电话"), max_length=30, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -37,6 +44,29 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @staticmethod
+    def restrict_for(queryset, user, action):
+        """The accounts a user may see or change.
+
+        System and platform admins manage every account but a superuser's; a department admin manages the ordinary
+        accounts of their own department; the security and audit admins read every account (to assign roles, to
+        audit); everyone else sees only themselves.
+        """
+        if action == "view":
+            if user.has_role(*RoleChoices.ACCOUNT_READERS):
+                return queryset
+            if user.has_role(RoleChoices.DEPARTMENT_ADMIN) and user.department_id:
+                return queryset.filter(models.Q(department_id=user.department_id) | models.Q(pk=user.pk))
+            return queryset.filter(pk=user.pk)
+        if user.has_role(*RoleChoices.ACCOUNT_MANAGERS):
+            return queryset.exclude(is_superuser=True)
+        if user.has_role(RoleChoices.DEPARTMENT_ADMIN) and user.department_id:
+            privileged = User.objects.filter(
+                models.Q(is_superuser=True) | models.Q(role_assignments__role__in=RoleChoices.PRIVILEGED)
+            )
+            return queryset.filter(department_id=user.department_id).exclude(pk__in=privileged.values("pk"))
+        return queryset.none()
 
     @cached_property
     def role_set(self) -> frozenset:

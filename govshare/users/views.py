@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -25,7 +24,6 @@ from . import services
 from .choices import RoleChoices
 from .filtersets import UserFilterSet
 from .forms import (
-    PRIVILEGED_ROLES,
     LoginForm,
     PasswordChangeStyledForm,
     RoleAssignmentForm,
@@ -47,49 +45,21 @@ __all__ = [
     "UserEditView",
     "UserListView",
     "UserRolesView",
-    "restrict_users",
 ]
 
 USER_ADMIN_ROLES = (RoleChoices.SYSTEM_ADMIN, RoleChoices.PLATFORM_ADMIN, RoleChoices.DEPARTMENT_ADMIN)
 
 
-def restrict_users(queryset, user, action="view"):
-    """The accounts a user may see or change.
-
-    System and platform admins manage every account but a superuser's; a department admin manages the ordinary
-    accounts of their own department; the security and audit admins see every account (to assign roles, to audit).
-    (The User model has no RestrictedQuerySet manager yet; this is the rule its `restrict_for` should hold.)
-    """
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN):
-        return queryset if action == "view" else queryset.exclude(is_superuser=True)
-    if action == "view" and user.has_role(RoleChoices.SECURITY_ADMIN, RoleChoices.AUDIT_ADMIN):
-        return queryset
-    if user.has_role(RoleChoices.DEPARTMENT_ADMIN) and user.department_id:
-        own = queryset.filter(department_id=user.department_id)
-        if action == "view":
-            return own
-        privileged = User.objects.filter(Q(is_superuser=True) | Q(role_assignments__role__in=PRIVILEGED_ROLES))
-        return own.exclude(pk__in=privileged.values("pk"))
-    if action == "view":
-        return queryset.filter(pk=user.pk)
-    return queryset.none()
 
 
 class UserViewMixin:
-    """Users go through restrict_users (the model has no restrict_for) and the user-admin roles."""
+    """Users: the model's own rule (User.restrict_for) and the user-admin roles."""
 
     queryset = User.objects.select_related("department", "office")
     required_roles = USER_ADMIN_ROLES
     list_url_name = "user_list"
     detail_url_name = "user_detail"
     edit_url_name = "user_edit"
-
-    def restrict(self, queryset, action):
-        return restrict_users(queryset, self.request.user, action)
 
 
 # --- Authentication -----------------------------------------------------------------------------------------
@@ -223,7 +193,7 @@ class UserRolesView(LoginRequiredMixin, RoleRequiredMixin, View):
     template_name = "users/user_roles.html"
 
     def get_user(self, request, pk):
-        visible = restrict_users(User.objects.select_related("department"), request.user, "view")
+        visible = User.objects.select_related("department").restrict(request.user, "view")
         target = get_object_or_404(visible, pk=pk)
         if target == request.user and not request.user.is_superuser:
             raise PermissionDenied(_("不能修改自己的角色"))

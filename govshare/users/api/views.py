@@ -2,7 +2,6 @@
 administrator, 三员分立 enforced by users.services.set_roles), personal API tokens, and the caller's own account."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -19,30 +18,13 @@ from ..filtersets import UserFilterSet
 from ..models import APIToken, User
 from .serializers import APITokenCreatedSerializer, APITokenSerializer, RolesSerializer, UserSerializer
 
-__all__ = ["APITokenViewSet", "MeView", "UserViewSet", "restrict_users"]
+__all__ = ["APITokenViewSet", "MeView", "UserViewSet"]
 
 # Who manages accounts, who may read them all, and who grants roles.
-USER_ADMIN_ROLES = (RoleChoices.SYSTEM_ADMIN, RoleChoices.PLATFORM_ADMIN)
-USER_READ_ROLES = (*USER_ADMIN_ROLES, RoleChoices.SECURITY_ADMIN, RoleChoices.AUDIT_ADMIN)
+USER_ADMIN_ROLES = RoleChoices.ACCOUNT_MANAGERS
 ROLE_ADMIN_ROLES = (RoleChoices.SECURITY_ADMIN,)
 
 
-def restrict_users(queryset, user, action="view"):
-    """The users `user` may see or change (User has no RestrictedQuerySet manager, so the rule lives here)."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if action == "view":
-        if user.has_role(*USER_READ_ROLES):
-            return queryset
-        if user.has_role(RoleChoices.DEPARTMENT_ADMIN) and user.department_id:
-            return queryset.filter(Q(department_id=user.department_id) | Q(pk=user.pk))
-        return queryset.filter(pk=user.pk)
-    if action == "change" and user.has_role(*USER_ADMIN_ROLES):
-        # Superuser accounts are managed by superusers only.
-        return queryset.filter(is_superuser=False)
-    return queryset.none()
 
 
 class UserViewSet(RestrictedModelViewSet):
@@ -54,9 +36,6 @@ class UserViewSet(RestrictedModelViewSet):
     ordering_fields = ["username", "full_name", "date_joined", "last_login"]
     write_roles = USER_ADMIN_ROLES
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def restrict(self, queryset, action):
-        return restrict_users(queryset, self.request.user, action)
 
     @extend_schema(request=RolesSerializer, responses=UserSerializer)
     @action(detail=True, methods=["put"], permission_classes=[permissions.IsAuthenticated])
