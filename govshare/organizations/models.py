@@ -111,3 +111,10 @@ class Office(PrimaryModel):
 
     def __str__(self):
         return f"{self.department.name} / {self.name}"
+
+    @staticmethod
+    def restrict_for(queryset, user, action):
+        """Everyone sees offices; an office is changed by whoever may change its department."""
+        if action == "view":
+            return queryset
+        return queryset.filter(department__in=Department.objects.restrict(user, "change"))

@@ -194,12 +194,6 @@ class OfficeViewMixin:
     queryset = Office.objects.select_related("department")
     required_roles = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN, RoleChoices.DEPARTMENT_ADMIN)
 
-    def restrict(self, queryset, action):
-        if action == "view":
-            return queryset
-        departments = restrict(Department.objects.all(), self.request.user, "change")
-        return queryset.filter(department__in=departments)
-
     def get_return_url(self, instance=None):
         if instance is not None and instance.department_id:
             return safe_reverse("organizations:department_detail", instance.department_id)
