@@ -6,9 +6,11 @@
 It generates realistic Chinese entries (government terms, ~400 departments, 5-10 info items each) with bulk_create,
 indexes them with index_resources() in batches of 2,000, then runs ~200 queries of one and two words through
 search() the way the list page does: permission-restricted or facet-filtered queryset, first page of 20 rows
-fetched with their provider, total counted. It prints generation and index times and p50/p95/max per query.
+fetched with their provider, total counted (up to search.COUNT_CAP for relevance order). It prints generation and
+index times, p50/p95/max per query against the target, and the facet counts of one common word.
 --reset drops every table of the database first (PostgreSQL: the public schema), so point it at a bench database.
 --reuse keeps an existing data set of the requested size and only runs the queries.
+--count-cap N runs with another search.COUNT_CAP, to weigh a larger exact count against the p95.
 """
 
 import argparse
@@ -89,7 +91,11 @@ def parse_args():
     parser.add_argument(
         "--sqlite-cache-mb", type=int, default=0, help="SQLite page cache for this run (default: the settings' 2 MB)"
     )
+    parser.add_argument("--count-cap", type=int, default=0, help="search.COUNT_CAP for this run (default: as shipped)")
     return parser.parse_args()
+
+
+TARGET_P95_MS = 50
 
 
 def setup_django(args):
@@ -219,7 +225,9 @@ def main():
     from govshare.organizations.models import Department
 
     rng = random.Random(args.seed)
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if args.count_cap:
+        search.COUNT_CAP = args.count_cap
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, totals counted to {search.COUNT_CAP:,}")
     if args.reuse and Resource.objects.count() == args.entries:
         departments = list(Department.objects.all())
         print(f"reusing {args.entries} entries")
@@ -233,7 +241,8 @@ def main():
                 search.index_resources(ids[start : start + search.BATCH_SIZE])
         print(f"indexed in {time.perf_counter() - started:.1f} s")
         if connection.vendor == "postgresql":
-            # What autovacuum does soon after a bulk load: planner statistics and the GIN pending list merged.
+            # What autovacuum does soon after a bulk load: planner statistics, the GIN pending list merged, and the
+            # visibility map set, without which search's probes of resource_visible_idx are not index-only.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         else:
@@ -258,7 +267,7 @@ def main():
         result = search.search(queryset, query, order=order)
         rows = [(row.name, row.provider.name) for row in result[0:20]]
         elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, result.total, len(rows), (time.process_time() - cpu) * 1000
+        return elapsed, result.total, len(rows), (time.process_time() - cpu) * 1000, result.total_is_capped
 
     plan = []
     for number in range(args.queries):
@@ -272,28 +281,33 @@ def main():
     timings, cpu_times = [], []
     load_before = os.getloadavg()[0]
     for query, scope, queryset, order in plan:
-        elapsed, total, shown, cpu = run(query, scope, queryset, order)
-        timings.append((elapsed, query, scope, order, total, shown))
+        elapsed, total, shown, cpu, capped = run(query, scope, queryset, order)
+        timings.append((elapsed, query, scope, order, f"{total}+" if capped else str(total), shown))
         cpu_times.append(cpu)
 
     values = [t[0] for t in timings]
+    p95 = percentile(values, 0.95)
     print(
-        f"{len(values)} queries: p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
+        f"{len(values)} queries: p50 {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, "
         f"max {max(values):.1f} ms, mean {statistics.mean(values):.1f} ms "
         f"(load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})"
     )
+    verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
+    print(f"target p95 < {TARGET_P95_MS} ms: p95 is {p95 / TARGET_P95_MS:.2f} x the target, {verdict} it")
     # On SQLite the database works in this process, so CPU time is the query time without other processes' load.
     print(f"client CPU per query: p50 {statistics.median(cpu_times):.1f} ms, p95 {percentile(cpu_times, 0.95):.1f} ms")
-    totals = sorted(t[4] for t in timings)
-    print(f"matches per query: median {statistics.median(totals):.0f}, max {totals[-1]}")
+    capped = sum(t[4].endswith("+") for t in timings)
+    print(f"totals capped at {search.COUNT_CAP:,}: {capped} of {len(timings)} queries")
     print("slowest:")
-    for elapsed, query, scope, order, total, _shown in sorted(timings, reverse=True)[:8]:
+    for elapsed, query, scope, order, total, _shown in sorted(timings, reverse=True)[:10]:
         print(f"  {elapsed:6.1f} ms  {query!r:24} {scope:8} {order:9} total={total}")
 
-    started = time.perf_counter()
-    facets = search.facet_counts(search.search(base.filter(published), "电子证照").matches)
-    facet_ms = (time.perf_counter() - started) * 1000
-    print(f"facet counts for 电子证照 ({sum(c for _v, _l, c in facets['share_type'])} entries): {facet_ms:.1f} ms")
+    for _attempt in range(2):  # the second run is the warm one a user paging facets would see
+        started = time.perf_counter()
+        facets = search.facet_counts(search.search(base.filter(published), "电子证照").matches)
+        facet_ms = (time.perf_counter() - started) * 1000
+    entries = sum(c for _v, _l, c in facets["share_type"])
+    print(f"facet counts for 电子证照 ({entries} entries, not part of the target): {facet_ms:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -130,6 +130,14 @@ class Resource(PrimaryModel):
             models.Index(fields=["open_type"], name="resource_open_type_idx"),
             models.Index(fields=["update_cycle"], name="resource_update_cycle_idx"),
             models.Index(fields=["format_category"], name="resource_format_idx"),
+            # Search checks each match against the caller's queryset by id: index-only (migration 0004).
+            models.Index(
+                fields=[
+                    "id", "status", "provider", "share_type", "open_type", "format_category", "update_cycle",
+                    "classification",
+                ],
+                name="resource_visible_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

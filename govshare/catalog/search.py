@@ -14,6 +14,7 @@ written, so the two databases find exactly the same entries:
 Ranking reads no stored document: bm25() and ts_rank() cost a read of every match, which is most of a query's time
 on a common word. Instead the index answers which matches hold the query in their name (ranked by whole words, then
 name length) and which are newest; at most `limit_candidates` ids are ranked, and the rest follow in list order.
+For the same reason a relevance search counts its matches only up to COUNT_CAP (SearchResult.total_is_capped).
 
 The index is not maintained by signals: the catalogue services call `index_resources()` after every write and
 `remove_resources()` after a delete. Search always joins back to the (permission-restricted) Resource queryset,
@@ -31,7 +32,6 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
 from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
 
 from .choices import FormatCategoryChoices, OpenTypeChoices, ShareTypeChoices, UpdateCycleChoices
 from .models import Classification, InfoItem, Resource
@@ -56,6 +56,18 @@ POSTGRES_TABLE = "catalog_resource_search"
 BATCH_SIZE = 2000
 # A pasted paragraph would otherwise become hundreds of required terms; dropping the tail only widens the match.
 MAX_QUERY_TERMS = 32
+# Relevance-ordered totals are exact up to COUNT_CAP; beyond it SearchResult.total is COUNT_CAP and total_is_capped
+# is True (the list shows "1,000+", and pages as far as the ranked ids reach). Counting is what a common word costs:
+# each counted match is read and checked against the caller's queryset, 3-5 µs apiece on PostgreSQL with its default
+# settings, so an exact 90,000 took 100-200 ms. Benchmark p95 on PostgreSQL, 100,000 entries (bench/README.md): cap
+# 1,000 → 36-45 ms, 2,000 → 44-53, 5,000 → 50-58, 10,000 → 63-75; SQLite 20-29 ms with any of them.
+COUNT_CAP = 1_000
+# PostgreSQL plan limits, see _PostgresIndex: a queryset of at most SMALL_SCOPE entries is read first; the name tier
+# reads at most NAME_CAP name matches through GIN before walking the newest rows instead; a walk reads at most
+# WALK_ROWS rows (about 4 ms).
+SMALL_SCOPE = 2_000
+NAME_CAP = 3_000
+WALK_ROWS = 5_000
 # CJK unified ideographs (with extensions A-G and compatibility ideographs) and 〇.
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TOKEN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
@@ -173,30 +185,62 @@ def _ranked(name_rows, newest_ids, limit):
 
 # --- The two index backends ---------------------------------------------------------------------------------------
 #
-# Each answers `candidates()` with two queries: the newest `limit` matches in the name (with what the ranking needs),
-# and the newest matches anywhere together with their exact count (a window count over the same pass). Neither uses
-# bm25() or ts_rank(): both read every match's stored document, which is most of a query's cost on common words.
-# `exists` below is SQL compiled by Django from the caller's queryset, so only entries the caller may see are
-# ranked and counted; its values travel in params.
+# Each backend answers three calls for a search:
+#   scope(cursor, queryset): the caller's queryset (permission-restricted, facet-filtered) as the backend needs it;
+#   match(scope, query): SQL for the ids of every match, which SearchResult.matches/.queryset filter on;
+#   candidates(cursor, scope, query, limit, cap), for relevance order:
+#     name_rows:  the newest `limit` matches in the name, with what the ranking needs;
+#     newest_ids: the newest `limit` matches anywhere;
+#     total, capped: the number of matches counted up to `cap`, and whether there are more.
+# Only entries of the caller's queryset count: `exists` below is SQL compiled by Django from it (its values travel
+# in params), tested for each match. Neither backend uses bm25() or ts_rank(): both read every match's stored
+# document. What a query costs is then the number of matches it reads and checks against the queryset (1-5 µs each),
+# which the cap bounds for common words (信息 matches 90% of the catalogue).
 
 
-def _restricted_exists(queryset, outer_column):
-    """SQL for EXISTS(the queryset's row whose pk is outer_column), and its parameters."""
+def _restricted_exists(queryset, outer_column, *, fenced=False):
+    """SQL for EXISTS(the queryset's row whose pk is outer_column), and its parameters.
+
+    fenced (PostgreSQL): OFFSET 0 keeps the test a per-row primary-key probe. Left to itself the planner may build a
+    hash of the whole queryset (a sequential scan of catalog_resource, 40 ms, or 400 ms when it is not cached) to
+    check a few thousand matches, or a merge join that walks every document in id order.
+    """
     correlated = queryset.order_by().filter(pk=RawSQL(outer_column, ())).values("pk")  # noqa: S611 (a constant)
     sql, params = correlated.query.sql_with_params()
-    return f"EXISTS ({sql})", list(params)
+    return f"EXISTS ({sql}{' OFFSET 0' if fenced else ''})", list(params)
+
+
+class _Scope:
+    """The caller's queryset, as the backends test index rows against it."""
+
+    def __init__(self, queryset, ids_sql="", ids_params=(), *, small=False):
+        self.queryset = queryset
+        self.ids_sql = ids_sql
+        self.ids_params = list(ids_params)
+        self.small = small
+
+    def exists(self):
+        """The fenced EXISTS test of an index row aliased "hit", compiled once per search."""
+        if not hasattr(self, "_exists"):
+            self._exists = _restricted_exists(self.queryset, '"hit"."resource_id"', fenced=True)
+        return self._exists
 
 
 class _SQLiteIndex:
-    """FTS5 table keyed by rowid = resource id; the 'ascii' tokenizer splits our pre-tokenised text on spaces."""
+    """FTS5 table keyed by rowid = resource id; the 'ascii' tokenizer splits our pre-tokenised text on spaces.
 
-    match_sql = "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s"
+    FTS5 reads a term's matches from its doclists in rowid order, either way, without touching the documents, so
+    "newest first, stop after n" is what it does best: one query per tier, each stopping at its LIMIT.
+    """
 
-    def match_params(self, query):
-        return [query.fts5()]
+    def scope(self, cursor, queryset):
+        return _Scope(queryset)
 
-    def candidates(self, cursor, queryset, query, limit):
-        exists, params = _restricted_exists(queryset, '"catalog_resource_fts"."rowid"')
+    def match(self, scope, query):
+        return "SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s", [query.fts5()]
+
+    def candidates(self, cursor, scope, query, limit, cap):
+        exists, params = _restricted_exists(scope.queryset, '"catalog_resource_fts"."rowid"')
         cursor.execute(
             "SELECT rowid, name_tokens FROM catalog_resource_fts "  # noqa: S608
             "WHERE catalog_resource_fts MATCH %s AND " + exists + " ORDER BY rowid DESC LIMIT %s",
@@ -207,13 +251,19 @@ class _SQLiteIndex:
         for pk, tokens in cursor.fetchall():
             tokens = tokens.split()
             name_rows.append((pk, len(tokens), len(words.intersection(tokens))))
+        # The newest cap + 1 matches (or `limit`, if more): the first `limit` are the ranking's second tier, and their
+        # number is the total, or tells that there are more than the cap. `limit` ids are enough: at most
+        # len(name_rows) of them are also name matches, and the ranking needs only limit - len(name_rows) others.
         cursor.execute(
-            "SELECT rowid, count(*) OVER () FROM catalog_resource_fts "  # noqa: S608
-            "WHERE catalog_resource_fts MATCH %s AND " + exists + " ORDER BY rowid DESC LIMIT %s",
-            [query.fts5(), *params, limit + len(name_rows)],
+            "SELECT rowid, count(*) OVER () FROM ("  # noqa: S608
+            "  SELECT rowid FROM catalog_resource_fts WHERE catalog_resource_fts MATCH %s AND " + exists
+            + "  ORDER BY rowid DESC LIMIT %s"
+            ") ORDER BY rowid DESC LIMIT %s",
+            [query.fts5(), *params, max(cap + 1, limit), limit],
         )
         rows = cursor.fetchall()
-        return name_rows, [row[0] for row in rows], rows[0][1] if rows else 0
+        count = rows[0][1] if rows else 0
+        return name_rows, [row[0] for row in rows], min(count, cap), count > cap
 
     def delete(self, cursor, ids):
         cursor.execute(
@@ -239,35 +289,104 @@ class _PostgresIndex:
 
     The name has its own small table: a weight-restricted match ('电子':A) on one vector would recheck every hit
     against the large document, and its heap would be read for every name match.
+
+    Unlike FTS5, a GIN index yields matches in no useful order, and each match costs a visit to the table's heap (GIN
+    has no index-only scans; a document is ~1 KB, 8 to a page, 110 MB for 100,000 entries, close to the default
+    shared_buffers) plus a probe of the caller's queryset: 3-5 µs a match on the development machine. Each tier
+    picks one of three plans, fixed by the SQL rather than left to the planner, whose estimates for a conjunction
+    of bigrams are far too low (营业 & 业执 & 执照: 669 rows, 18,628 real) and which, given a LIMIT, prefers
+    sequential scans that test every document:
+
+    * a queryset of at most SMALL_SCOPE entries (one department's) is read first and each entry is checked against
+      the index by primary key, so a common word does not cost its 100,000 matches (`scope()` tells which);
+    * otherwise GIN finds the matches, each is probed against the queryset by primary key (resource_visible_idx
+      makes that index-only), and the scan stops after cap + 1 visible ones: count and newest ids in one query. The
+      matches are a MATERIALIZED CTE, which is planned for full retrieval (a bitmap scan; a sequential one for words
+      in most documents) yet read only as far as the LIMIT pulls; planned under the LIMIT, the same scan became a
+      sequential scan testing 60,000 documents for 10,000 matches of a word in 18% of them;
+    * when it stopped there, the newest matches are found by walking the newest rows by primary key instead; there
+      are then at least `cap` matches, so the walk is short. It reads at most WALK_ROWS rows: when fewer than
+      `limit` matches turn up within them, the ranking has fewer ids and the rest follows in list order.
     """
 
-    match_sql = "SELECT unnest(ARRAY(SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery))"
-
-    def match_params(self, query):
-        return [query.tsquery()]
-
-    def candidates(self, cursor, queryset, query, limit):
-        # The GIN index is read first (OFFSET 0 keeps the subquery as it is), then the caller's queryset is
-        # checked for each match by primary key or hash join. `resource_id + 0` stops the planner from walking the
-        # primary key newest first instead, testing every document in the catalogue against the query.
-        tsquery = query.tsquery()
-        exists, params = _restricted_exists(queryset, '"hit"."resource_id"')
+    def scope(self, cursor, queryset):
+        """The caller's queryset as SQL for its ids, and whether it holds at most SMALL_SCOPE entries."""
+        ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
         cursor.execute(
-            "SELECT resource_id, size, whole_words FROM ("  # noqa: S608
-            "  SELECT resource_id, length(document) AS size, document @@ %s::tsquery AS whole_words"
-            "  FROM catalog_resource_search_name WHERE document @@ %s::tsquery OFFSET 0"
-            ") AS hit WHERE " + exists + " ORDER BY resource_id + 0 DESC LIMIT %s",
-            [query.words_tsquery(), tsquery, *params, limit],
+            f"SELECT count(*) FROM ({ids_sql} LIMIT %s) AS visible",  # noqa: S608 (SQL compiled by Django)
+            [*ids_params, SMALL_SCOPE + 1],
         )
-        name_rows = [(pk, size, int(whole_words)) for pk, size, whole_words in cursor.fetchall()]
+        return _Scope(queryset, ids_sql, list(ids_params), small=cursor.fetchone()[0] <= SMALL_SCOPE)
+
+    def match(self, scope, query):
+        """SQL (and params) for the ids of all the matches, for `pk IN (…)`."""
+        if scope.small:
+            return (
+                f"SELECT visible.pk FROM ({scope.ids_sql}) AS visible, LATERAL ("  # noqa: S608
+                "  SELECT document FROM catalog_resource_search WHERE resource_id = visible.pk OFFSET 0"
+                ") AS hit WHERE hit.document @@ %s::tsquery",
+                [*scope.ids_params, query.tsquery()],
+            )
+        # ARRAY() reads the GIN index once, first, instead of letting the planner test every document.
+        return (
+            "SELECT unnest(ARRAY(SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery))",
+            [query.tsquery()],
+        )
+
+    def candidates(self, cursor, scope, query, limit, cap):
+        tsquery = query.tsquery()
+        # The name tier: name length in tokens, and whether the name holds one of the query's whole words.
+        name_rows, name_count, name_capped = self._newest(
+            cursor, scope, "catalog_resource_search_name", tsquery, limit, NAME_CAP,
+            ", length(hit.document), hit.document @@ %s::tsquery", [query.words_tsquery()],
+        )
+        name_rows = [(pk, size, int(whole_words)) for pk, size, whole_words in name_rows]
+        # name_count stops at NAME_CAP (name_capped: there are more).
+        if len(name_rows) == limit and (name_count > cap or (name_capped and name_count >= cap)):
+            # Matches in the name alone fill the ranking and exceed the cap: the other matches change neither, and
+            # counting them would read the large table. Most common words end here.
+            return name_rows, [], cap, True
+        # `limit` newest ids are enough (see _SQLiteIndex), and none are needed when the names fill the ranking.
+        rows, total, capped = self._newest(
+            cursor, scope, "catalog_resource_search", tsquery, limit, cap, walk=len(name_rows) < limit
+        )
+        return name_rows, [row[0] for row in rows], total, capped
+
+    def _newest(self, cursor, scope, table, tsquery, limit, cap, columns="", column_params=(), *, walk=True):
+        """The newest `limit` visible matches in `table` as (resource_id, *columns) rows, their number up to `cap`,
+        and whether there are more."""
+        if scope.small:
+            cursor.execute(
+                f"SELECT hit.resource_id{columns}, count(*) OVER () FROM ({scope.ids_sql}) AS visible, LATERAL ("  # noqa: S608
+                f"  SELECT resource_id, document FROM {table} WHERE resource_id = visible.pk OFFSET 0"
+                ") AS hit WHERE hit.document @@ %s::tsquery ORDER BY 1 DESC LIMIT %s",
+                [*column_params, *scope.ids_params, tsquery, limit],
+            )
+            rows = cursor.fetchall()
+            count = rows[0][-1] if rows else 0
+            return [row[:-1] for row in rows], min(count, cap), count > cap
+        exists, params = scope.exists()
         cursor.execute(
-            "SELECT resource_id, count(*) OVER () FROM ("  # noqa: S608
-            "  SELECT resource_id FROM catalog_resource_search WHERE document @@ %s::tsquery OFFSET 0"
-            ") AS hit WHERE " + exists + " ORDER BY resource_id + 0 DESC LIMIT %s",
-            [tsquery, *params, limit + len(name_rows)],
+            f"WITH hit AS MATERIALIZED (SELECT hit.resource_id{columns} FROM {table} AS hit"  # noqa: S608
+            "  WHERE hit.document @@ %s::tsquery) "
+            "SELECT *, count(*) OVER () FROM (SELECT * FROM hit WHERE " + exists + " LIMIT %s) AS capped "
+            "ORDER BY 1 DESC LIMIT %s",
+            [*column_params, tsquery, *params, cap + 1, limit],
         )
         rows = cursor.fetchall()
-        return name_rows, [row[0] for row in rows], rows[0][1] if rows else 0
+        count = rows[0][-1] if rows else 0
+        if count <= cap or not walk:
+            return [row[:-1] for row in rows], min(count, cap), count > cap
+        # The inner OFFSET 0 keeps the probe after the match test, so the plan's cost (and JIT) counts only matches.
+        cursor.execute(
+            f"SELECT hit.* FROM ("  # noqa: S608
+            f"  SELECT hit.resource_id{columns} FROM ("
+            f"    SELECT resource_id, document FROM {table} ORDER BY resource_id DESC LIMIT %s"
+            "  ) AS hit WHERE hit.document @@ %s::tsquery OFFSET 0"
+            ") AS hit WHERE " + exists + " ORDER BY 1 DESC LIMIT %s",
+            [*column_params, WALK_ROWS, tsquery, *params, limit],
+        )
+        return cursor.fetchall(), cap, True
 
     @staticmethod
     def _tsvector(tokens):
@@ -441,7 +560,11 @@ def rebuild_index(*, using=DEFAULT_DB_ALIAS, batch_size=BATCH_SIZE) -> int:
 
 
 class SearchResult:
-    """The entries matching a query, in order, with their exact count; a Paginator accepts it as object_list.
+    """The entries matching a query, in order, with their count; a Paginator accepts it as object_list.
+
+    `total` is exact, except that a relevance search stops counting at COUNT_CAP: then `total_is_capped` is True,
+    `total` is COUNT_CAP (so len(), count() and slicing, hence the Paginator, stop there) and the list should read
+    "1,000+" (the total followed by "+"). `queryset` and `matches` still hold every match.
 
     The first `limit_candidates` entries are known by id (`ranked_ids`), so a page among them is one query by
     primary key; later pages continue in the list order. `queryset` is the whole result as an ordered QuerySet
@@ -450,9 +573,13 @@ class SearchResult:
 
     ordered = True
 
-    def __init__(self, query, queryset, total, *, matches=None, ranked_ids=(), ordering=(), relevance=False):
+    def __init__(
+        self, query, queryset, total, *, matches=None, ranked_ids=(), ordering=(), relevance=False,
+        total_is_capped=False,
+    ):
         self.query = query
         self.total = total
+        self.total_is_capped = total_is_capped
         self.ranked_ids = list(ranked_ids)
         self._queryset = queryset
         self._matches = matches
@@ -534,22 +661,27 @@ def search(queryset, query, *, order=RELEVANCE, limit_candidates=1000) -> Search
 
     using = queryset.db
     backend = _backend(using)
-    # Fixed SQL; the user's query only ever travels as a bound parameter.
-    matches = queryset.filter(pk__in=RawSQL(backend.match_sql, backend.match_params(parsed)))  # noqa: S611
-    if relevance:
-        with connections[using].cursor() as cursor:
-            name_rows, newest_ids, total = backend.candidates(cursor, queryset, parsed, limit_candidates)
-        ranked_ids = _ranked(name_rows, newest_ids, limit_candidates)
-    else:
-        # One pass gives the first ids in this order and, as a window count over the same rows, the total.
+    with connections[using].cursor() as cursor:
+        scope = backend.scope(cursor, queryset)
+        # Fixed SQL; the user's query only ever travels as a bound parameter.
+        matches = queryset.filter(pk__in=RawSQL(*backend.match(scope, parsed)))  # noqa: S611
+        if relevance:
+            name_rows, newest_ids, total, capped = backend.candidates(
+                cursor, scope, parsed, limit_candidates, COUNT_CAP
+            )
+            ranked_ids = _ranked(name_rows, newest_ids, limit_candidates)
+    if not relevance:
+        # Another order needs every match anyway (the first page by name may be any of them), so one pass gives
+        # the first ids in this order and, as a window count over the same rows, the exact total: no cap.
         rows = list(
             matches.annotate(search_total=Window(Count("pk")))
             .order_by(*ordering)
             .values_list("pk", "search_total")[:limit_candidates]
         )
-        ranked_ids, total = [pk for pk, _total in rows], rows[0][1] if rows else 0
+        ranked_ids, total, capped = [pk for pk, _total in rows], rows[0][1] if rows else 0, False
     return SearchResult(
-        text, queryset, total, matches=matches, ranked_ids=ranked_ids, ordering=ordering, relevance=relevance
+        text, queryset, total, matches=matches, ranked_ids=ranked_ids, ordering=ordering, relevance=relevance,
+        total_is_capped=capped,
     )
 
 
@@ -569,36 +701,50 @@ def _sorted(counts):
 
 def facet_counts(queryset) -> dict[str, list[tuple]]:
     """Counts of the entries in `queryset` by provider, classification 项, share type, open attribute, format and
-    update cycle: {facet: [(value, label, count), ...]}, most frequent first, one GROUP BY query per facet.
+    update cycle: {facet: [(value, label, count), ...]}, most frequent first.
 
     The provider value is the department id; the classification value is the full code of the level-2 item
     (e.g. "105"), so a filter can match it as a code prefix of the entry's classification.
+
+    One query: the entries are read once into a materialized CTE and each facet is a GROUP BY over it. Six GROUP BY
+    queries over a search result would find and permission-check every match six times (12,366 matches of 电子证照:
+    six passes took 360-440 ms on PostgreSQL). Labels come from two small lookups by id.
     """
     if queryset.query.distinct or queryset.query.annotations:
         # A DISTINCT queryset joined to info items would count an entry once per item, and an annotation (such as
         # the relevance of SearchResult.queryset) would join the GROUP BY; group the plain entries instead.
         queryset = Resource.objects.using(queryset.db).filter(pk__in=queryset.order_by().values("pk"))
-    base = queryset.order_by()
+    using = queryset.db
+    columns = ("provider_id", "classification_id", *_CHOICE_FACETS)
+    counts = {column: {} for column in columns}
+    if not queryset.query.is_empty():
+        entries_sql, params = queryset.order_by().values_list(*columns).query.sql_with_params()
+        # Column names are our constants; the caller's values travel in params.
+        groups = " UNION ALL ".join(
+            f"SELECT {number}, CAST(entry.{column} AS TEXT), COUNT(*) FROM entry GROUP BY entry.{column}"  # noqa: S608
+            for number, column in enumerate(columns)
+        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"WITH entry AS MATERIALIZED ({entries_sql}) {groups}", params)  # noqa: S608
+            for number, value, count in cursor.fetchall():
+                counts[columns[number]][value] = count
     facets = {}
-    facets["provider"] = _sorted(
-        (provider_id, name, count)
-        for provider_id, name, count in base.values("provider_id", "provider__name")
-        .annotate(count=Count("pk"))
-        .values_list("provider_id", "provider__name", "count")
+    providers = {int(pk): count for pk, count in counts["provider_id"].items()}
+    provider_model = Resource._meta.get_field("provider").related_model
+    names = dict(provider_model.objects.using(using).filter(pk__in=list(providers)).values_list("pk", "name"))
+    facets["provider"] = _sorted((pk, names.get(pk, str(pk)), count) for pk, count in providers.items())
+    classification_codes = dict(
+        Classification.objects.using(using)
+        .filter(pk__in=[int(pk) for pk in counts["classification_id"]])
+        .values_list("pk", "full_code")
     )
-    item_counts = list(
-        base.annotate(item_code=Substr("classification__full_code", 1, 3))
-        .values("item_code")
-        .annotate(count=Count("pk"))
-        .values_list("item_code", "count")
-    )
+    item_counts = defaultdict(int)
+    for pk, count in counts["classification_id"].items():
+        item_counts[classification_codes.get(int(pk), "")[:3]] += count
     names = dict(
-        Classification.objects.using(queryset.db)
-        .filter(full_code__in=[code for code, _count in item_counts])
-        .values_list("full_code", "name")
+        Classification.objects.using(using).filter(full_code__in=list(item_counts)).values_list("full_code", "name")
     )
-    facets["classification"] = _sorted((code, names.get(code, code), count) for code, count in item_counts)
+    facets["classification"] = _sorted((code, names.get(code, code), count) for code, count in item_counts.items())
     for field, choices in _CHOICE_FACETS.items():
-        counts = base.values(field).annotate(count=Count("pk")).values_list(field, "count")
-        facets[field] = _sorted((value, str(choices.label(value)), count) for value, count in counts)
+        facets[field] = _sorted((value, str(choices.label(value)), count) for value, count in counts[field].items())
     return {name: facets[name] for name in FACETS}

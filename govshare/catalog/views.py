@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -216,6 +217,8 @@ class ResourceListView(ObjectListView):
             "q": q,
             "page_obj": page,
             "paginator": paginator,
+            # A relevance search stops counting at search.COUNT_CAP: the count then reads "1,000+".
+            "result_count": intcomma(paginator.count) + ("+" if getattr(rows, "total_is_capped", False) else ""),
             "facets": facets,
             "chips": chips,
             "clear_url": request.path,

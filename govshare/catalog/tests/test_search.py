@@ -5,6 +5,7 @@ import itertools
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 
 from govshare.catalog import search
 from govshare.catalog.models import Classification, InfoItem, Resource
@@ -272,10 +273,116 @@ def test_first_page_takes_few_queries(city, django_assert_max_num_queries):
     for number in range(30):
         entry(city, f"登记信息{number}", index=False)
     search.index_resources(Resource.objects.values_list("pk", flat=True))
-    with django_assert_max_num_queries(3):
+    # Name tier, newest matches with their count, the page; PostgreSQL first sizes the queryset (one more).
+    with django_assert_max_num_queries(4):
         result = search.search(Resource.objects.select_related("provider"), "登记")
         names = [f"{resource.provider.name} {resource.name}" for resource in result[0:20]]
     assert len(names) == 20
+
+
+def _ranked_result(queryset, query, **kwargs):
+    result = search.search(queryset, query, **kwargs)
+    return result.total, result.total_is_capped, result.ranked_ids, [row.pk for row in result[0 : result.total]]
+
+
+@pytest.fixture
+def crowded(city):
+    """40 entries matching 登记 (12 of them in the name, 6 a draft of the market department), and others."""
+    for number in range(40):
+        name = f"登记信息{number:02d}" if number % 3 == 0 else f"业务数据{number:02d}"
+        status = "draft" if number % 7 == 0 else "published"
+        entry(city, name, "本资源记录登记业务数据。", provider=city["market"] if number % 2 else None, status=status,
+              index=False)
+    for number in range(10):
+        entry(city, f"人口信息{number}", index=False)
+    search.index_resources(Resource.objects.values_list("pk", flat=True))
+    return city
+
+
+@pytest.mark.parametrize("small_scope", [0, 10_000])
+def test_total_is_capped_beyond_the_cap(crowded, monkeypatch, small_scope):
+    monkeypatch.setattr(search, "SMALL_SCOPE", small_scope)  # PostgreSQL: both plans
+    everything = Resource.objects.all()
+    total, capped, ranked, rows = _ranked_result(everything, "登记")
+    assert (total, capped) == (40, False)
+    assert len(rows) == 40
+
+    monkeypatch.setattr(search, "COUNT_CAP", 25)
+    total, capped, ranked_capped, rows = _ranked_result(everything, "登记")
+    assert (total, capped) == (25, True)
+    # The ranking is that of the uncapped search; slicing (and so a Paginator) stops at the cap.
+    assert ranked_capped == ranked
+    assert rows == ranked[:25]
+    result = search.search(everything, "登记")
+    assert len(result) == result.count() == 25
+    assert result.queryset.count() == 40
+    # 14 of them hold 登记 in the name: with 5 ranked ids and a cap of 8 the names decide both (PostgreSQL then skips
+    # counting the others), and the ranking is the uncapped one.
+    monkeypatch.setattr(search, "COUNT_CAP", 8)
+    short = _ranked_result(everything, "登记", limit_candidates=5)
+    assert short[:3] == (8, True, ranked[:5])
+    monkeypatch.setattr(search, "COUNT_CAP", 14)
+    assert _ranked_result(everything, "登记", limit_candidates=5)[:3] == (14, True, ranked[:5])
+    # Exactly at the cap nothing is capped.
+    monkeypatch.setattr(search, "COUNT_CAP", 40)
+    assert _ranked_result(everything, "登记")[:2] == (40, False)
+    # Other orders read every match anyway and count them all.
+    monkeypatch.setattr(search, "COUNT_CAP", 25)
+    by_name = search.search(everything, "登记", order="name")
+    assert (by_name.total, by_name.total_is_capped) == (40, False)
+
+
+@pytest.mark.parametrize("query", ["登记", "登记信息", "数据", "人口", "zzqx"])
+def test_every_plan_finds_and_ranks_the_same(crowded, monkeypatch, query):
+    """PostgreSQL reads a small queryset first, else GIN, and walks the newest rows past the cap; SQLite streams."""
+    city = crowded
+    scopes = [
+        Resource.objects.all(),
+        Resource.objects.filter(status="published"),
+        Resource.objects.filter(Q(status="published") | Q(provider=city["market"])),
+        Resource.objects.filter(status="published", provider=city["police"]),
+    ]
+    for queryset in scopes:
+        expected = _ranked_result(queryset, query)
+        assert len(set(expected[3])) == expected[0] == queryset.filter(pk__in=expected[3]).count()
+        for small_scope in (10_000, 0):
+            monkeypatch.setattr(search, "SMALL_SCOPE", small_scope)
+            assert _ranked_result(queryset, query) == expected
+            # Past a cap of 5 the newest ids come from a walk, and a tiny NAME_CAP makes the name tier walk too.
+            monkeypatch.setattr(search, "COUNT_CAP", 5)
+            monkeypatch.setattr(search, "NAME_CAP", 2)
+            total, capped, ranked, rows = _ranked_result(queryset, query)
+            assert (total, capped) == (min(expected[0], 5), expected[0] > 5)
+            assert ranked == expected[2]
+            assert rows == expected[3][:5]
+            monkeypatch.undo()
+
+
+def test_a_short_walk_ranks_fewer_and_pages_on_in_list_order(crowded, monkeypatch):
+    monkeypatch.setattr(search, "SMALL_SCOPE", 0)
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    monkeypatch.setattr(search, "NAME_CAP", 2)
+    monkeypatch.setattr(search, "WALK_ROWS", 8)  # PostgreSQL: the walk sees only the 8 newest entries
+    result = search.search(Resource.objects.all(), "登记")
+    assert (result.total, result.total_is_capped) == (5, True)
+    pks = [row.pk for row in result[0:5]]
+    assert len(set(pks)) == 5
+    assert pks == list(result.queryset.values_list("pk", flat=True)[:5])
+    matching = set(search.search(Resource.objects.all(), "登记", order="pk").queryset.values_list("pk", flat=True))
+    assert set(pks) <= matching
+
+
+def test_facet_counts_of_a_search_in_one_query(crowded, django_assert_max_num_queries):
+    city = crowded
+    result = search.search(Resource.objects.all(), "登记")
+    # The counts themselves, then provider names, classification codes and item names.
+    with django_assert_max_num_queries(4):
+        facets = search.facet_counts(result.matches)
+    police, market = city["police"].pk, city["market"].pk
+    assert facets["provider"] == [(police, "盐城市公安局", 20), (market, "盐城市市场监督管理局", 20)]
+    assert facets["classification"] == [("101", "人口", 40)]
+    assert facets["share_type"] == [("unconditional", "无条件共享", 40)]
+    assert search.facet_counts(Resource.objects.none()) == {name: [] for name in search.FACETS}
 
 
 def test_index_many_entries_in_few_queries(city, django_assert_max_num_queries):

@@ -135,6 +135,20 @@ def test_search_finds_by_chinese_word(world):
     assert "autofocus" in text(response)
 
 
+def test_search_total_beyond_the_count_cap_reads_plus(world, monkeypatch):
+    from govshare.catalog import search
+
+    for name in ("企业登记信息", "企业年报信息", "企业变更信息"):
+        publish(world, create(world, name=name))
+    client = login_client(world["platform_admin"])
+    assert "共找到<strong>3</strong>条" in text(client.get(LIST, {"q": "企业"}))
+    # The cap is a configuration of the search module; lowered, the same search stops counting at it.
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    assert "共找到<strong>2+</strong>条" in text(client.get(LIST, {"q": "企业"}))
+    # Sorting by name counts every match exactly.
+    assert "共找到<strong>3</strong>条" in text(client.get(LIST, {"q": "企业", "sort": "name"}))
+
+
 def test_list_hides_other_departments_drafts(world):
     create(world, name="公安内部草稿")
     body = text(login_client(world["other_cataloguer"]).get(LIST))
