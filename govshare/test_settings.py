@@ -10,3 +10,7 @@ os.environ.setdefault("GOVSHARE_DATA_DIR", tempfile.mkdtemp(prefix="govshare-tes
 os.environ.setdefault("GOVSHARE_TASKS_EAGER", "1")
 
 from govshare.settings import *  # noqa: E402,F403
+
+# A file, not memory, so a real worker process (tests/integration) can open the test database too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -39,8 +39,8 @@ class Command(BaseCommand):
         if not no_worker:
             # The embedded default's broker is a folder in the data directory; production runs workers itself.
             worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-                [sys.executable, "-m", "celery", "-A", "govshare", "worker", "--pool=solo", "--loglevel=WARNING",
-                 "--quiet"],
+                [sys.executable, "-m", "celery", "-A", "govshare", "--quiet", "worker", "--pool=solo",
+                 "--loglevel=WARNING"],
             )
         from waitress import serve
 
