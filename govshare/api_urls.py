@@ -7,5 +7,6 @@ urlpatterns = [
     path("organizations/", include("govshare.organizations.api.urls")),
     path("users/", include("govshare.users.api.urls")),
     path("catalog/", include("govshare.catalog.api.urls")),
+    path("audit/", include("govshare.audit.api.urls")),
     path("calendar/", include("govshare.workdays.api.urls")),
 ]

@@ -25,19 +25,24 @@ DATA_DIR = Path(os.environ.get("GOVSHARE_DATA_DIR", Path.cwd() / "data")).resolv
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """Use GOVSHARE_SECRET_KEY, else a key generated once and kept in the data directory (never in the repo)."""
-    key = os.environ.get("GOVSHARE_SECRET_KEY")
+def _key_from_env_or_data_dir(env_name: str, file_name: str, make) -> str:
+    """The key in the environment variable, else one generated once and kept (mode 600) in the data directory:
+    it must outlive the process but never enter the repository."""
+    key = os.environ.get(env_name)
     if key:
         return key
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _key_from_env_or_data_dir("GOVSHARE_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
+# The audit log's seals are HMAC-SM3 under this key, kept apart from SECRET_KEY.
+GOVSHARE_AUDIT_SEAL_KEY = _key_from_env_or_data_dir(
+    "GOVSHARE_AUDIT_SEAL_KEY", "audit_seal_key", lambda: secrets.token_hex(32)
+)
 DEBUG = env_bool("GOVSHARE_DEBUG", False)
 ALLOWED_HOSTS = env_list("GOVSHARE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("GOVSHARE_CSRF_TRUSTED_ORIGINS")
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "govshare.users",
     "govshare.workdays",
     "govshare.catalog",
+    "govshare.audit",
 ]
 
 MIDDLEWARE = [
