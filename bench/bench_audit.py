@@ -13,15 +13,15 @@ timed.
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _setup import setup_django  # noqa: E402
 
 TARGET = 200_000
 ITEMS = ["姓名", "公民身份号码", "性别", "出生日期", "住址", "统一社会信用代码", "单位名称", "登记机关", "许可证编号"]
@@ -29,42 +29,6 @@ PURPOSES = ["办理户籍迁移业务", "企业开办核验", "社会保险待�
 SYSTEMS = ["一网通办", "公安综合平台", "人社业务系统", "不动产登记系统"]
 
 
-def setup_django():
-    """Settings for a throwaway run: a temporary data directory and database, then migrate."""
-    data_dir = tempfile.mkdtemp(prefix="govshare-bench-audit-")
-    os.environ["GOVSHARE_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govshare.settings")
-    url = os.environ.get("DATABASE_URL", "")
-
-    def cleanup():
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"govshare_bench_{os.getpid()}"
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-
-        def cleanup():
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            shutil.rmtree(data_dir, ignore_errors=True)
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
-    return cleanup
 
 
 def populate(count, seed=2026, batch=5000):
@@ -118,7 +82,7 @@ def main():
     parser.add_argument("--entries", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    cleanup = setup_django()
+    cleanup = setup_django("audit")
     try:
         from govshare.audit.services import seal
         from govshare.audit.verify import verify_database

@@ -14,13 +14,14 @@ import cProfile
 import os
 import pstats
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _setup import setup_django  # noqa: E402
 
 DEPARTMENTS = [
     "公安局", "民政局", "人力资源和社会保障局", "自然资源和规划局", "住房和城乡建设局", "交通运输局", "卫生健康委员会",
@@ -57,42 +58,6 @@ DATA_TYPE_LABELS = {"C": "字符型 C", "N": "数值型 N", "Y": "货币型 Y", 
                     "L": "逻辑型 L", "M": "备注型 M", "I": "整型 I", "F": "浮点型 F"}
 
 
-def setup_django():
-    """Settings for a throwaway run: a temporary data directory and database, then migrate."""
-    data_dir = tempfile.mkdtemp(prefix="govshare-bench-import-")
-    os.environ["GOVSHARE_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govshare.settings")
-    url = os.environ.get("DATABASE_URL", "")
-    def cleanup():
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"govshare_bench_{os.getpid()}"
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-
-        def cleanup():
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            shutil.rmtree(data_dir, ignore_errors=True)
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}  (migrate {time.perf_counter() - started:.1f} s)")
-    return cleanup
 
 
 def make_reference_data():
@@ -173,7 +138,7 @@ def main():
     parser.add_argument("--profile", action="store_true", help="profile the import with cProfile (slower)")
     args = parser.parse_args()
 
-    cleanup = setup_django()
+    cleanup = setup_django("import")
     try:
         from govshare.catalog.excel import export_catalog, import_catalog
         from govshare.catalog.models import InfoItem, Resource
