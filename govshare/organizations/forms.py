@@ -42,7 +42,7 @@ class DepartmentForm(FormStyleMixin, forms.ModelForm):
         )
         self.fields["credit_code"].help_text = _("18位，GB 32100；第3-8位为行政区划代码，末位为校验码")
         if user is not None and not (
-            user.is_superuser or user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+            user.is_superuser or user.has_role(*RoleChoices.ORGANIZATION_ADMINS)
         ):
             for name in self.IDENTITY_FIELDS:
                 self.fields[name].disabled = True

@@ -88,7 +88,7 @@ class Department(PrimaryModel):
             return queryset
         from govshare.users.choices import RoleChoices
 
-        if user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN):
+        if user.has_role(*RoleChoices.ORGANIZATION_ADMINS):
             return queryset
         if user.has_role(RoleChoices.DEPARTMENT_ADMIN) and user.department_id:
             return queryset.filter(pk=user.department_id)

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 # Who defines jurisdictions and departments platform-wide.
-ORG_ADMIN_ROLES = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+ORG_ADMIN_ROLES = RoleChoices.ORGANIZATION_ADMINS
 PUBLISHED = "published"
 
 
@@ -192,7 +192,7 @@ class OfficeViewMixin:
     """An office is managed by whoever may change its department."""
 
     queryset = Office.objects.select_related("department")
-    required_roles = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN, RoleChoices.DEPARTMENT_ADMIN)
+    required_roles = (*RoleChoices.ORGANIZATION_ADMINS, RoleChoices.DEPARTMENT_ADMIN)
 
     def get_return_url(self, instance=None):
         if instance is not None and instance.department_id:

@@ -32,7 +32,8 @@ class RoleChoices(ChoiceSet):
     SEPARATED_DUTIES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
     # Accounts holding these are out of a department admin's reach.
     PRIVILEGED = (PLATFORM_ADMIN, SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
-    # Who manages accounts: every account (platform, system admin) or their department's (department admin).
+    # Who manages accounts, jurisdictions and departments of the whole platform (a department admin: only its own).
     ACCOUNT_MANAGERS = (PLATFORM_ADMIN, SYSTEM_ADMIN)
+    ORGANIZATION_ADMINS = ACCOUNT_MANAGERS
     # Who may read every account: to assign roles (security admin) and to audit (audit admin).
     ACCOUNT_READERS = (PLATFORM_ADMIN, SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)

@@ -23,7 +23,6 @@ __all__ = [
     "manages_all_users",
 ]
 
-PRIVILEGED_ROLES = RoleChoices.PRIVILEGED
 
 
 class LoginForm(FormStyleMixin, AuthenticationForm):
@@ -107,7 +106,7 @@ class UserForm(FormStyleMixin, forms.ModelForm):
 
 def manages_all_users(user):
     """Platform-wide user administration (not limited to one department)."""
-    return user.is_superuser or user.has_role(RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+    return user.is_superuser or user.has_role(*RoleChoices.ACCOUNT_MANAGERS)
 
 
 class RoleAssignmentForm(FormStyleMixin, forms.Form):

@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 # Who may move a department to another jurisdiction or make it the competent authority.
-ORGANIZATION_ADMIN_ROLES = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+ORGANIZATION_ADMIN_ROLES = RoleChoices.ORGANIZATION_ADMINS
 
 
 class BriefJurisdictionSerializer(BaseModelSerializer):

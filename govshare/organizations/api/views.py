@@ -19,7 +19,7 @@ class JurisdictionViewSet(RestrictedModelViewSet):
     filterset_class = JurisdictionFilterSet
     ordering_fields = ["division_code", "name", "level"]
     # Jurisdictions have no owner to restrict by: only these roles may write them.
-    write_roles = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+    write_roles = RoleChoices.ORGANIZATION_ADMINS
 
 
 class DepartmentViewSet(RestrictedModelViewSet):
@@ -30,7 +30,7 @@ class DepartmentViewSet(RestrictedModelViewSet):
     filterset_class = DepartmentFilterSet
     ordering_fields = ["name", "credit_code", "jurisdiction__division_code"]
     # A department administrator edits the own department but does not delete it.
-    delete_roles = (RoleChoices.PLATFORM_ADMIN, RoleChoices.SYSTEM_ADMIN)
+    delete_roles = RoleChoices.ORGANIZATION_ADMINS
 
 
 class OfficeViewSet(RestrictedModelViewSet):
