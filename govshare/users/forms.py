@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 
-
 class LoginForm(FormStyleMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
