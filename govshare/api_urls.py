@@ -9,4 +9,9 @@ urlpatterns = [
     path("catalog/", include("govshare.catalog.api.urls")),
     path("audit/", include("govshare.audit.api.urls")),
     path("calendar/", include("govshare.workdays.api.urls")),
+    path("data/", include("govshare.datastore.api.urls")),
+    path("mounting/", include("govshare.mounting.api.urls")),
+    path("sharing/", include("govshare.sharing.api.urls")),
+    path("exchange/", include("govshare.delivery.api.urls")),
+    path("objections/", include("govshare.objections.api.urls")),
 ]

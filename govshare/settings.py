@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "govshare.workdays",
     "govshare.catalog",
     "govshare.audit",
+    "govshare.datastore",
+    "govshare.mounting",
+    "govshare.sharing",
+    "govshare.delivery",
+    "govshare.objections",
+    "govshare.notifications",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +240,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("GOVSHARE_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by the worker's embedded beat in the default setup (`govshare serve`) and by one beat process
+# in production. Each task lives in its app's tasks.py.
+CELERY_BEAT_SCHEDULE = {
+    "audit-chain": {"task": "govshare.audit.tasks.chain_pending", "schedule": 5.0},
+    "audit-seal": {"task": "govshare.audit.tasks.seal_chain", "schedule": 3600.0},
+    "sharing-deadlines": {"task": "govshare.sharing.tasks.check_deadlines", "schedule": 3600.0},
+    "objections-deadlines": {"task": "govshare.objections.tasks.check_deadlines", "schedule": 3600.0},
+    "mounting-timeliness": {"task": "govshare.mounting.tasks.check_timeliness", "schedule": 3600.0},
+    "mounting-pulls": {"task": "govshare.mounting.tasks.run_due_pulls", "schedule": 60.0},
+}
 
 # The catalogue code separator between the classification part and the sequence number (commonly "/").
 GOVSHARE_CODE_SEPARATOR = os.environ.get("GOVSHARE_CODE_SEPARATOR", "/")

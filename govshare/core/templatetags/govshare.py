@@ -157,6 +157,26 @@ def navigation():
             ],
         ),
         NavGroup(
+            _("共享交换"),
+            "share",
+            [
+                NavItem(_("数据挂接"), "mounting:overview", "folder", (R.DATA_PROVIDER, R.DEPARTMENT_ADMIN)),
+                NavItem(_("共享申请"), "sharing:request_list", "inbox"),
+                NavItem(_("共享授权"), "sharing:grant_list", "key"),
+                NavItem(_("应用系统"), "sharing:system_list", "settings"),
+                NavItem(_("疑义纠错"), "objections:objection_list", "alert"),
+            ],
+        ),
+        NavGroup(
+            _("安全审计"),
+            "shield",
+            [
+                NavItem(_("数据使用情况"), "audit:usage", "bar-chart"),
+                NavItem(_("个人数据查询记录"), "audit:subject_search", "search", (R.AUDIT_ADMIN, R.AUTHORITY_OFFICER)),
+                NavItem(_("审计日志"), "audit:entry_list", "list", (R.AUDIT_ADMIN, R.PLATFORM_ADMIN)),
+            ],
+        ),
+        NavGroup(
             _("组织机构"),
             "building",
             [

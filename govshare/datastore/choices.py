@@ -1,0 +1,34 @@
+"""Every enumeration of mounted tables, declared once (value, Chinese label, badge colour)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from govshare.core.choices import ChoiceSet
+
+__all__ = ["LoadModeChoices", "LoadStatusChoices"]
+
+
+class LoadModeChoices(ChoiceSet):
+    REPLACE = "replace"
+    APPEND = "append"
+    UPSERT = "upsert"
+    CHOICES = [
+        (REPLACE, _("全量替换"), "blue"),
+        (APPEND, _("追加"), "teal"),
+        (UPSERT, _("按主键更新"), "purple"),
+    ]
+
+
+class LoadStatusChoices(ChoiceSet):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    CHOICES = [
+        (QUEUED, _("排队中"), "grey"),
+        (RUNNING, _("加载中"), "orange"),
+        (SUCCEEDED, _("已加载"), "green"),
+        (REJECTED, _("已拒绝"), "red"),
+        (FAILED, _("失败"), "red"),
+    ]
+    FINISHED = (SUCCEEDED, REJECTED, FAILED)
