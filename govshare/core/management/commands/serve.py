@@ -39,8 +39,10 @@ class Command(BaseCommand):
         if not no_worker:
             # The embedded default's broker is a folder in the data directory; production runs workers itself.
             worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+                # -B runs the periodic jobs (reminders, audit chaining, pulls) in the same process; production runs
+                # exactly one `celery beat` beside its workers instead.
                 [sys.executable, "-m", "celery", "-A", "govshare", "--quiet", "worker", "--pool=solo",
-                 "--loglevel=WARNING"],
+                 "--loglevel=WARNING", "-B", "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")],
             )
         from waitress import serve
 
