@@ -8,10 +8,12 @@ __all__ = [
     "credit_code_check_char",
     "credit_code_error",
     "division_code_error",
+    "id_number_error",
     "make_credit_code",
     "organization_code_check_char",
     "validate_credit_code",
     "validate_division_code",
+    "validate_id_number",
 ]
 
 # GB 32100-2015: the 31 characters allowed (no I, O, S, V, Z) and the weights of positions 1-17.
@@ -85,3 +87,41 @@ def make_credit_code(division_code: str, serial: int, registry: str = "1", kind:
     org_code = digits + organization_code_check_char(digits)
     first17 = f"{registry}{kind}{division_code}{org_code}"
     return first17 + credit_code_check_char(first17)
+
+
+# GB 11643-1999: weights of the first 17 digits of a resident ID number, and the check characters by remainder.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+
+
+def id_number_error(number: str):
+    """None when the value is a valid 18-character resident ID number (GB 11643), otherwise what is wrong."""
+    import datetime
+
+    number = (number or "").strip().upper()
+    if len(number) != 18:
+        return _("公民身份号码应为18位，当前为%(n)d位") % {"n": len(number)}
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return _("公民身份号码前17位应为数字，第18位为数字或X")
+    if number[:2] not in PROVINCE_CODES:
+        return _("公民身份号码前6位应为有效的行政区划代码")
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        birth = None
+    if birth is None or birth.year < 1800 or birth > datetime.date.today():
+        return _("公民身份号码第7-14位不是有效的出生日期")
+    total = sum(int(ch) * weight for ch, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
+    expected = _ID_CHECK_CHARS[total % 11]
+    if number[17] != expected:
+        return _("公民身份号码校验位错误：第18位应为“%(expected)s”，实际为“%(actual)s”") % {
+            "expected": expected,
+            "actual": number[17],
+        }
+    return None
+
+
+def validate_id_number(number: str) -> None:
+    error = id_number_error(number)
+    if error:
+        raise ValidationError(error, code="id_number")

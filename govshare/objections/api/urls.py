@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Objections API routes, mounted at /api/v1/objections/."""
 
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "objections-api"
+
+router = DefaultRouter()
+router.register("objections", views.ObjectionViewSet)
+
+urlpatterns = router.urls
