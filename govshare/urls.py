@@ -16,6 +16,8 @@ urlpatterns = [
     path("sharing/", include("govshare.sharing.urls")),
     path("exchange/", include("govshare.delivery.urls")),
     path("objections/", include("govshare.objections.urls")),
+    path("notifications/", include("govshare.notifications.urls")),
+    path("audit/", include("govshare.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("govshare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,9 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from govshare.core.models import PrimaryModel
 from govshare.users.choices import RoleChoices
 
-from .choices import GrantBasisChoices
+from .choices import GrantBasisChoices, RequestEventChoices, RequestKindChoices, RequestStatusChoices
 
-__all__ = ["AccessToken", "ConsumerSystem", "Grant"]
+__all__ = [
+    "AccessToken",
+    "ConsumerSystem",
+    "Grant",
+    "ShareRequest",
+    "ShareRequestAttachment",
+    "ShareRequestEvent",
+    "attachment_storage",
+]
+
+
+def _is_authority_officer(user):
+    return bool(user.department_id) and user.has_role(RoleChoices.AUTHORITY_OFFICER)
+
+
+def _authority_scope(user):
+    """Jurisdiction ids an authority officer oversees: the department's own and every one below it."""
+    return user.department.jurisdiction.descendant_ids()
 
 
 class ConsumerSystem(PrimaryModel):
@@ -84,14 +101,23 @@ class GrantQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or user.has_role(RoleChoices.PLATFORM_ADMIN):
             return self
-        if action == "view" and user.has_role(RoleChoices.AUTHORITY_OFFICER, RoleChoices.AUDIT_ADMIN):
+        if action == "view" and user.has_role(RoleChoices.AUDIT_ADMIN):
             return self
         if not user.department_id:
             return self.none()
+        # The competent authority sees, and may revoke, the grants on resources of its jurisdiction.
+        authority = Q(pk__in=[])
+        if _is_authority_officer(user):
+            authority = Q(resource__provider__jurisdiction_id__in=_authority_scope(user))
         if action == "view":
-            return self.filter(Q(consumer_id=user.department_id) | Q(resource__provider_id=user.department_id))
-        # Changing (revoking) a grant belongs to the provider.
-        return self.filter(resource__provider_id=user.department_id)
+            return self.filter(
+                Q(consumer_id=user.department_id) | Q(resource__provider_id=user.department_id) | authority
+            )
+        # Changing (revoking, editing limits) belongs to the provider's answering roles and the authority.
+        provider = Q(pk__in=[])
+        if user.has_role(RoleChoices.DATA_PROVIDER, RoleChoices.DEPARTMENT_ADMIN):
+            provider = Q(resource__provider_id=user.department_id)
+        return self.filter(provider | authority)
 
 
 class Grant(PrimaryModel):
@@ -148,3 +174,182 @@ class Grant(PrimaryModel):
             and self.valid_from <= now
             and (self.valid_until is None or self.valid_until > now)
         )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Share requests (共享申请): a conditional request to the provider, negotiation, the authority's decision
+
+
+def attachment_storage():
+    """Attachments live under the data directory, outside MEDIA_ROOT: they are served only through a checked view."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.DATA_DIR / "sharing" / "attachments", base_url=None)
+
+
+def attachment_path(instance, filename):
+    """A random stored name (the original name is kept in the row): user input never becomes a path."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    suffix = suffix if suffix[1:].isalnum() else ""
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ShareRequest(PrimaryModel):
+    """A consumer department's application for a resource (共享申请): to the provider when the resource is shared on
+    conditions, to the competent authority when it is not shared; answered within the working-day deadline."""
+
+    kind = models.CharField(
+        _("申请类型"), max_length=20, choices=RequestKindChoices.choices, default=RequestKindChoices.PROVIDER
+    )
+    resource = models.ForeignKey(
+        "catalog.Resource", verbose_name=_("资源"), on_delete=models.PROTECT, related_name="share_requests"
+    )
+    consumer = models.ForeignKey(
+        "organizations.Department", verbose_name=_("使用部门"), on_delete=models.PROTECT,
+        related_name="share_requests",
+    )
+    system = models.ForeignKey(
+        ConsumerSystem, verbose_name=_("应用系统"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="share_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    items = models.ManyToManyField("catalog.InfoItem", verbose_name=_("申请信息项"), related_name="+")
+    purpose = models.TextField(_("使用用途"), max_length=2000)
+    legal_basis = models.TextField(_("申请依据"), max_length=2000)
+    use_scenario = models.TextField(_("应用场景"), max_length=2000, blank=True)
+    period_start = models.DateField(_("使用开始日期"))
+    period_end = models.DateField(_("使用截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RequestStatusChoices.choices, default=RequestStatusChoices.SUBMITTED,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    answer_days = models.PositiveSmallIntegerField(_("答复时限（工作日）"), null=True, blank=True)
+    due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    due_is_estimate = models.BooleanField(_("期限为估算"), default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer = models.TextField(_("答复意见"), blank=True)
+    escalated_at = models.DateTimeField(_("提请协调时间"), null=True, blank=True)
+    escalation_reason = models.TextField(_("协调事由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision = models.TextField(_("主管部门决定"), blank=True)
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("授权"), null=True, blank=True, on_delete=models.SET_NULL, related_name="share_requests"
+    )
+
+    class Meta:
+        verbose_name = _("共享申请")
+        verbose_name_plural = _("共享申请")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="sharerequest_status_due_idx"),
+            models.Index(fields=["consumer", "status"], name="sharerequest_consumer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="sharerequest_period_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(consumer)s申请%(resource)s") % {"consumer": self.consumer, "resource": self.resource}
+
+    def is_overdue(self, today=None):
+        """The provider has not answered by the deadline."""
+        today = today or timezone.localdate()
+        return self.status == RequestStatusChoices.SUBMITTED and self.due_on is not None and today > self.due_on
+
+    @staticmethod
+    def restrict_for(queryset, user, action):
+        """view: the consumer department, the provider department, the authority of the provider's jurisdiction.
+        submit (consumer steps), answer (provider steps), decide (the authority's steps): by role as well."""
+        if user.has_role(RoleChoices.PLATFORM_ADMIN):
+            return queryset
+        if action == "view" and user.has_role(RoleChoices.AUDIT_ADMIN):
+            return queryset
+        if not user.department_id:
+            return queryset.none()
+        authority = Q(pk__in=[])
+        if _is_authority_officer(user):
+            authority = Q(resource__provider__jurisdiction_id__in=_authority_scope(user))
+        if action == "view":
+            return queryset.filter(
+                Q(consumer_id=user.department_id) | Q(resource__provider_id=user.department_id) | authority
+            )
+        if action == "submit":
+            if user.has_role(RoleChoices.DATA_CONSUMER, RoleChoices.DEPARTMENT_ADMIN):
+                return queryset.filter(consumer_id=user.department_id)
+            return queryset.none()
+        if action == "answer":
+            if user.has_role(RoleChoices.DATA_PROVIDER, RoleChoices.DEPARTMENT_ADMIN):
+                return queryset.filter(resource__provider_id=user.department_id)
+            return queryset.none()
+        if action == "decide":
+            # The binding decision belongs to the competent authority itself, not to any officer of the area.
+            if user.department.is_competent_authority:
+                return queryset.filter(authority)
+            return queryset.none()
+        return queryset.none()
+
+
+class ShareRequestAttachment(models.Model):
+    """A file supporting a request (批准文件, 业务依据), kept under the data directory."""
+
+    request = models.ForeignKey(
+        ShareRequest, verbose_name=_("共享申请"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), storage=attachment_storage, upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请附件")
+        verbose_name_plural = _("申请附件")
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ShareRequestEvent(models.Model):
+    """One step on a request's timeline, or one message of the negotiation thread between the departments."""
+
+    request = models.ForeignKey(
+        ShareRequest, verbose_name=_("共享申请"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("事项"), max_length=30, choices=RequestEventChoices.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "organizations.Department", verbose_name=_("办理部门"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("内容"), blank=True)
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["time", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.time:%Y-%m-%d %H:%M}"
