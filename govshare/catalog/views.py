@@ -391,6 +391,7 @@ class ResourceDetailView(BaseObjectView):
             "can_change": can_change,
             "can_review": can_review,
             "actions": self.actions(resource, pending, can_change, can_review, user),
+            "exchange": self.exchange_actions(resource, user),
             "version_count": resource.versions.count(),
             "reason_form": ReasonForm(),
             "approve_form": ApproveForm(),
@@ -424,6 +425,28 @@ class ResourceDetailView(BaseObjectView):
             "withdraw": can_change and status == EntryStatusChoices.PUBLISHED,
             "discard": can_change and status == EntryStatusChoices.PUBLISHED and pending is not None and not in_review,
             "view_change": pending is not None and (can_change or can_review),
+        }
+
+    @staticmethod
+    def exchange_actions(resource, user):
+        """The sharing buttons of a published entry: mount (provider), subscribe or request (another department),
+        use the data (a grant in force), raise an objection. The target pages check again."""
+        from govshare.sharing.models import Grant
+
+        if resource.status != EntryStatusChoices.PUBLISHED:
+            return {}
+        own = user.department_id == resource.provider_id
+        provider_roles = (RoleChoices.DATA_PROVIDER, RoleChoices.DEPARTMENT_ADMIN)
+        consumer_roles = (RoleChoices.DATA_CONSUMER, RoleChoices.DEPARTMENT_ADMIN)
+        consumer = bool(user.department_id) and not own and user_has_role(user, consumer_roles)
+        grants = Grant.objects.active().filter(resource=resource, consumer_id=user.department_id)
+        granted = consumer and grants.exists()
+        return {
+            "mount": (own and user_has_role(user, provider_roles)) or user_has_role(user, [RoleChoices.PLATFORM_ADMIN]),
+            "subscribe": consumer and not granted and resource.share_type == ShareTypeChoices.UNCONDITIONAL,
+            "request": consumer and not granted and resource.share_type != ShareTypeChoices.UNCONDITIONAL,
+            "use": granted,
+            "objection": consumer,
         }
 
     @staticmethod

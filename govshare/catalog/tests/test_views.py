@@ -15,6 +15,7 @@ from govshare.core.testing import (
     catalog_fields,
     catalog_items,
     login_client,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -558,3 +559,25 @@ def test_duplicate_item_names_are_shown_on_the_second_row(world):
     formset = response.context["formset"]
     assert not formset.forms[0].errors
     assert "与第1项重复" in str(formset.forms[1].errors["name"])
+
+
+def test_published_entry_offers_each_department_its_sharing_step(world):
+    consumer = make_user("shiyong", world["market"], roles=["data_consumer"])
+    provider = make_user("tigong", world["police"], roles=["data_provider"])
+    open_entry = publish(world, create(world, name="无条件资源"))
+    conditional = publish(world, create(
+        world, name="有条件资源", share_type="conditional", share_condition="仅限办案",
+        items=catalog_items(share_type="conditional"),
+    ))
+    open_url = reverse("catalog:resource_detail", args=[open_entry.pk])
+    conditional_url = reverse("catalog:resource_detail", args=[conditional.pk])
+
+    page = text(login_client(consumer).get(open_url))
+    assert "订阅" in page and "提出疑义" in page and "数据挂接" not in page and "使用数据" not in page
+    assert "申请共享" in text(login_client(consumer).get(conditional_url))
+    assert "数据挂接" in text(login_client(provider).get(open_url))
+    assert "订阅" not in text(login_client(provider).get(open_url))
+
+    login_client(consumer).post(reverse("sharing:subscribe"), {"resource": open_entry.pk})
+    page = text(login_client(consumer).get(open_url))
+    assert "使用数据" in page and "订阅" not in page
