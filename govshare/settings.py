@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from govshare.mounting.storage import mounted_files_storage_config
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -172,7 +174,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Mounted files (文件挂接): the data dir, or S3-compatible storage when GOVSHARE_S3_BUCKET is set.
+    "mounted_files": mounted_files_storage_config(os.environ, DATA_DIR),
 }
+GOVSHARE_FILE_MAX_BYTES = int(os.environ.get("GOVSHARE_FILE_MAX_BYTES", str(500 * 1024 * 1024)))
 MEDIA_ROOT = DATA_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -249,12 +254,27 @@ CELERY_BEAT_SCHEDULE = {
     "objections-deadlines": {"task": "govshare.objections.tasks.check_deadlines", "schedule": 3600.0},
     "mounting-timeliness": {"task": "govshare.mounting.tasks.check_timeliness", "schedule": 3600.0},
     "mounting-pulls": {"task": "govshare.mounting.tasks.run_due_pulls", "schedule": 60.0},
+    "datastore-stale-loads": {"task": "govshare.datastore.tasks.mark_stale_loads_task", "schedule": 300.0},
 }
 
 # The catalogue code separator between the classification part and the sequence number (commonly "/").
 GOVSHARE_CODE_SEPARATOR = os.environ.get("GOVSHARE_CODE_SEPARATOR", "/")
 GOVSHARE_PLATFORM_NAME = os.environ.get("GOVSHARE_PLATFORM_NAME", "政务信息资源共享交换平台")
 GOVSHARE_CATALOG_UPDATE_DAYS = int(os.environ.get("GOVSHARE_CATALOG_UPDATE_DAYS", "15"))
+# Mounted tables (datastore): the largest file a load accepts, rows per written chunk (progress granularity), and
+# how long a running load may stay silent before it is taken as dead.
+GOVSHARE_MOUNT_MAX_BYTES = int(os.environ.get("GOVSHARE_MOUNT_MAX_BYTES", str(2 * 1024**3)))
+GOVSHARE_MOUNT_CHUNK_ROWS = int(os.environ.get("GOVSHARE_MOUNT_CHUNK_ROWS", "100000"))
+GOVSHARE_MOUNT_STALE_SECONDS = int(os.environ.get("GOVSHARE_MOUNT_STALE_SECONDS", "1800"))
+# Seconds a data-plane bearer token (POST /api/v1/exchange/token) stays valid.
+GOVSHARE_EXCHANGE_TOKEN_TTL = int(os.environ.get("GOVSHARE_EXCHANGE_TOKEN_TTL", "7200"))
+# Objections (疑义/纠错): working days the provider has to answer, days of warning before the deadline, and the
+# size limit of each evidence attachment (kept under the data dir).
+GOVSHARE_OBJECTION_ANSWER_DAYS = int(os.environ.get("GOVSHARE_OBJECTION_ANSWER_DAYS", "5"))
+GOVSHARE_OBJECTION_REMIND_DAYS = int(os.environ.get("GOVSHARE_OBJECTION_REMIND_DAYS", "1"))
+GOVSHARE_OBJECTION_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("GOVSHARE_OBJECTION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

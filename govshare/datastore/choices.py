@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govshare.core.choices import ChoiceSet
 
-__all__ = ["LoadModeChoices", "LoadStatusChoices"]
+__all__ = ["LoadModeChoices", "LoadPhaseChoices", "LoadStatusChoices"]
 
 
 class LoadModeChoices(ChoiceSet):
@@ -32,3 +32,22 @@ class LoadStatusChoices(ChoiceSet):
         (FAILED, _("失败"), "red"),
     ]
     FINISHED = (SUCCEEDED, REJECTED, FAILED)
+
+
+class LoadPhaseChoices(ChoiceSet):
+    """Where a running load is; the UI shows it beside the progress bar."""
+
+    QUEUED = "queued"
+    READING = "reading"
+    VALIDATING = "validating"
+    WRITING = "writing"
+    INDEXING = "indexing"
+    DONE = "done"
+    CHOICES = [
+        (QUEUED, _("等待执行"), "grey"),
+        (READING, _("读取文件"), "blue"),
+        (VALIDATING, _("校验数据"), "blue"),
+        (WRITING, _("写入数据"), "orange"),
+        (INDEXING, _("建立索引"), "orange"),
+        (DONE, _("结束"), "green"),
+    ]

@@ -7,13 +7,29 @@ docs/exchange.md and described by `DataTable.columns`.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from govshare.core.models import ChangeLoggedModel
+from govshare.core.models import ChangeLoggedModel, RestrictedQuerySet
+from govshare.users.choices import RoleChoices
 
-from .choices import LoadModeChoices, LoadStatusChoices
+from .choices import LoadModeChoices, LoadPhaseChoices, LoadStatusChoices
 
-__all__ = ["DataTable", "TableLoad"]
+__all__ = ["MOUNT_ROLES", "DataTable", "TableLoad"]
+
+# Who may load data into a department's tables (besides platform administrators).
+MOUNT_ROLES = (RoleChoices.DATA_PROVIDER, RoleChoices.DEPARTMENT_ADMIN)
+
+
+def _provider_scope(user, action, provider_field):
+    """Rows of the user's own department: to view for anyone there, to load for its data providers and admins."""
+    if user.has_role(RoleChoices.PLATFORM_ADMIN):
+        return Q()
+    if not user.department_id:
+        return None
+    if action != "view" and not user.has_role(*MOUNT_ROLES):
+        return None
+    return Q(**{provider_field: user.department_id})
 
 
 class DataTable(ChangeLoggedModel):
@@ -44,6 +60,22 @@ class DataTable(ChangeLoggedModel):
     def __str__(self):
         return self.table_name
 
+    @staticmethod
+    def restrict_for(queryset, user, action):
+        """The provider department sees its tables; its data providers and admins load them ("change")."""
+        scope = _provider_scope(user, action, "resource__provider_id")
+        return queryset.none() if scope is None else queryset.filter(scope)
+
+    def column_for_item(self, item_id):
+        """The column definition of an info item, or None."""
+        return next((column for column in self.columns if column["item_id"] == item_id), None)
+
+    @property
+    def key_column(self):
+        """The physical column name of the key item, or None."""
+        column = self.column_for_item(self.key_item_id) if self.key_item_id else None
+        return column["column"] if column else None
+
 
 class TableLoad(models.Model):
     """One load of a mounted table (a data version): the file, the mode, what was read, loaded and rejected."""
@@ -65,7 +97,7 @@ class TableLoad(models.Model):
     rows_loaded = models.BigIntegerField(_("加载行数"), default=0)
     rows_rejected = models.BigIntegerField(_("拒绝行数"), default=0)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
-    phase = models.CharField(_("阶段"), max_length=100, blank=True)
+    phase = models.CharField(_("阶段"), max_length=100, blank=True, choices=LoadPhaseChoices.choices)
     message = models.TextField(_("说明"), blank=True)
     error_report_path = models.CharField(_("错误报告"), max_length=500, blank=True)
     user = models.ForeignKey(
@@ -75,6 +107,12 @@ class TableLoad(models.Model):
     created = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The process running the load ("host:pid") and when it last reported: a load whose process died is found
+    # by `services.mark_stale_loads` and marked failed (its transaction was rolled back, so no data changed).
+    worker = models.CharField(_("执行进程"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("数据加载")
@@ -84,3 +122,13 @@ class TableLoad(models.Model):
 
     def __str__(self):
         return f"{self.data_table} #{self.number}"
+
+    @staticmethod
+    def restrict_for(queryset, user, action):
+        """Loads of the provider department's tables, as for DataTable."""
+        scope = _provider_scope(user, action, "data_table__resource__provider_id")
+        return queryset.none() if scope is None else queryset.filter(scope)
+
+    @property
+    def is_finished(self):
+        return self.status in LoadStatusChoices.FINISHED
