@@ -161,6 +161,7 @@ def navigation():
             "share",
             [
                 NavItem(_("数据挂接"), "mounting:overview", "folder", (R.DATA_PROVIDER, R.DEPARTMENT_ADMIN)),
+                NavItem(_("更新逾期"), "mounting:overdue", "clock", (R.AUTHORITY_OFFICER, R.PLATFORM_ADMIN)),
                 NavItem(_("共享申请"), "sharing:request_list", "inbox"),
                 NavItem(_("共享授权"), "sharing:grant_list", "key"),
                 NavItem(_("应用系统"), "sharing:system_list", "settings"),
