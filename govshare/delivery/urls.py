@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "delivery"
-urlpatterns = []
+urlpatterns = [
+    path("resources/<int:pk>/data/", views.ResourceDataView.as_view(), name="resource_data"),
+]
