@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from govshare.catalog import search
 from govshare.catalog.models import Classification, InfoItem, Resource
+from govshare.core.testing import ensure_seed_data
 from govshare.core.validators import make_credit_code
 from govshare.organizations.models import Department, Jurisdiction
 
@@ -19,6 +20,7 @@ _serial = itertools.count(1)
 
 @pytest.fixture
 def city():
+    ensure_seed_data()
     jurisdiction = Jurisdiction.objects.create(name="盐城市", level="city", division_code="320900")
     return {
         "jurisdiction": jurisdiction,
