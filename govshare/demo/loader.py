@@ -1,4 +1,5 @@
-"""Load the demo city: jurisdictions, departments, offices, classification 目, users, catalogue entries, duties.
+"""Load the demo city: jurisdictions, departments, offices, classification 目, users, catalogue entries, duties,
+and then the sharing and exchange of that catalogue (`exchange.py`): mounted data, grants, requests, objections.
 
 Entries are created through the catalogue services acting as the demo users (a cataloguer of the provider
 creates and submits, the competent authority's reviewer approves or returns), so codes, versions and the change
@@ -33,6 +34,8 @@ from govshare.users.services import set_roles
 
 from .data_entries import NODES
 from .data_org import CITY, COUNTIES, PROVINCE
+from .exchange import ExchangeSummary, load_exchange
+from .exchange_data import EXCHANGE_ENTRIES
 from .plan import SEED, build_plan, department_specs
 
 __all__ = ["DEFAULT_PASSWORD", "DemoConflict", "Summary", "already_loaded", "load"]
@@ -46,6 +49,8 @@ NAMED_USERS = [
     ("shenhe", "陈静", "jxw", "数据资源处", [RoleChoices.REVIEWER, RoleChoices.AUTHORITY_OFFICER]),
     ("bumen", "张伟", "ga", "科技信息化处", [RoleChoices.DEPARTMENT_ADMIN]),
     ("shiyong", "刘洋", "rs", "社会保险处", [RoleChoices.DATA_CONSUMER]),
+    ("shiyong2", "马丽萍", "mz", "社会救助处", [RoleChoices.DATA_CONSUMER]),
+    ("tigong", "黄志强", "scjg", "登记注册处", [RoleChoices.DATA_PROVIDER]),
     ("pingtai", "赵磊", "xxzy", "资源目录科", [RoleChoices.PLATFORM_ADMIN]),
     ("xitong", "孙强", "dzzw", "网络运维科", [RoleChoices.SYSTEM_ADMIN]),
     ("anquan", "周敏", "dzzw", "安全保障科", [RoleChoices.SECURITY_ADMIN]),
@@ -93,6 +98,7 @@ class Summary:
     cataloguers: int = 0
     password: str = DEFAULT_PASSWORD
     seconds: float = 0.0
+    exchange: ExchangeSummary | None = None  # the sharing and exchange part
 
 
 def already_loaded():
@@ -247,18 +253,20 @@ class _Loader:
             "second_version": 3 if n > 100 else 2,
         }
         status = {}
+        # The entries the exchange demo mounts, shares and requests stay published.
+        protected = {i for i in range(n) if plan[i].fields["name"] in EXCHANGE_ENTRIES}
         # The named cataloguers' departments show every state: 市公安局 a draft and a returned entry, 市市场监管局 one
         # in review, so logging in as bianmu or bianmu2 shows the whole lifecycle.
         forced = [("ga", EntryStatusChoices.RETURNED), ("ga", EntryStatusChoices.DRAFT),
                   ("scjg", EntryStatusChoices.SUBMITTED), ("ga", "pending_change")]
         for key, target in forced:
-            index = next((i for i in order if plan[i].provider == key and i not in status
+            index = next((i for i in order if plan[i].provider == key and i not in status and i not in protected
                           and plan[i].category == ResourceCategoryChoices.DEPARTMENT), None)
             if index is not None:
                 status[index] = target
                 counts[target] -= 1
         for target, count in counts.items():
-            candidates = [i for i in order if i not in status]
+            candidates = [i for i in order if i not in status and i not in protected]
             if target in ("pending_change", "second_version", EntryStatusChoices.WITHDRAWN):
                 # Changes and withdrawals need a shareable published entry; keep the not-shared ones simple.
                 candidates = [i for i in candidates if plan[i].fields["share_type"] != ShareTypeChoices.NOT_SHARED]
@@ -387,5 +395,6 @@ def load(*, password=DEFAULT_PASSWORD, quick=False, log=None) -> Summary:
         loader.accounts(plan)
         loader.entries(plan)
         loader.duties()
+        loader.summary.exchange = load_exchange(loader)
     loader.summary.seconds = time.monotonic() - started
     return loader.summary

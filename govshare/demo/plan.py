@@ -20,6 +20,7 @@ from .data_entries import BASE_ENTRIES, TOPIC_ENTRIES
 from .data_entries_dept import DEPARTMENT_ENTRIES, GENERIC_TEMPLATES
 from .data_items import GROUPS, ITEMS
 from .data_org import CITY_DEPARTMENTS, COUNTIES, COUNTY_DEPARTMENTS
+from .exchange_data import EXCHANGE_ENTRIES
 
 __all__ = ["PlannedEntry", "build_plan", "department_specs"]
 
@@ -306,10 +307,19 @@ def _plan_entry(rng, row, specs):
 
 
 def build_plan(*, quick=False, rng=None):
-    """Every entry of the demo catalogue (about 300), or every fifth of them (about 60) when quick."""
+    """Every entry of the demo catalogue (about 300), or every fifth of them (about 60) when quick; the entries the
+    exchange demo uses are in both, with the share mode it needs."""
     rng = rng or random.Random(SEED)
     specs = {spec["key"]: spec for spec in department_specs()}
     rows = _raw_entries()
     if quick:
-        rows = rows[::5]
-    return [_plan_entry(rng, row, specs) for row in rows]
+        rows = [row for index, row in enumerate(rows) if index % 5 == 0 or row[4] in EXCHANGE_ENTRIES]
+    plan = []
+    for row in rows:
+        entry = _plan_entry(rng, row, specs)
+        # Set after planning, so the random choices of every other entry stay as they were.
+        mode = EXCHANGE_ENTRIES.get(entry.fields["name"])
+        if mode:
+            entry.fields["share_mode"] = mode
+        plan.append(entry)
+    return plan

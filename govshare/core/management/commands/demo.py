@@ -1,4 +1,5 @@
-"""`govshare demo [--quick] [--password P]`: load the demo city (盐城市) with departments, users and catalogue.
+"""`govshare demo [--quick] [--password P]`: load the demo city (盐城市) with departments, users and catalogue, and
+its sharing and exchange (mounted tables, consumer systems, grants, share requests, objections, data use).
 
 Idempotent: when 盐城市 already has its competent authority, it says so and changes nothing.
 """
@@ -7,17 +8,20 @@ from django.core.management.base import BaseCommand, CommandError
 
 from govshare.catalog.choices import EntryStatusChoices, ResourceCategoryChoices
 from govshare.demo.loader import DEFAULT_PASSWORD, DemoConflict, already_loaded, load
+from govshare.objections.choices import ObjectionStatusChoices
+from govshare.sharing.choices import GrantBasisChoices, RequestStatusChoices
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：盐城市的政务部门、用户和约300条政务信息资源目录 / load the demo city"
+    help = "载入演示数据：盐城市的政务部门、用户、约300条政务信息资源目录及其共享交换 / load the demo city"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password", default=DEFAULT_PASSWORD,
             help=f"演示用户的统一密码（默认 {DEFAULT_PASSWORD}）/ password of every demo user",
         )
-        parser.add_argument("--quick", action="store_true", help="只载入约60条目录（用于测试）/ about 60 entries")
+        parser.add_argument("--quick", action="store_true",
+                            help="只载入约80条目录和小库表（用于测试）/ about 80 entries, small tables")
 
     def handle(self, *args, password, quick, **options):
         if already_loaded():
@@ -60,3 +64,51 @@ class Command(BaseCommand):
             out(f"  {username:<10} {full_name:<4} {department}  {'、'.join(roles)}")
         out(f"  另有各部门编目员 {summary.cataloguers} 个：bm_<部门代号>（如 bm_mz 市民政局、bm_rs 市人社局），"
             "角色为编目员、数据提供方")
+        if summary.exchange is not None:
+            self._report_exchange(summary.exchange)
+
+    def _report_exchange(self, exchange):
+        """What the sharing and exchange demo loaded, and how to try the data plane with a demo system."""
+        out = self.stdout.write
+        out("共享交换：")
+        out(f"  挂接库表 {len(exchange.tables)} 张：")
+        for name, provider, rows, version, loads in exchange.tables:
+            out(f"    {name}（{provider}）{rows} 行，数据版本 {version}，加载成功/总次数 {loads}")
+        for name, message, report in exchange.rejected:
+            out(f"    {name} 有一次被拒绝的加载：{message}")
+            out(f"      错误报告：{report}")
+        if exchange.api_endpoint:
+            out(f"  接口挂接：{exchange.api_endpoint}")
+        for name, file_name in exchange.files:
+            out(f"  文件挂接：{name} → {file_name}")
+        grants = "，".join(f"{GrantBasisChoices.label(basis)} {exchange.grants_by_basis.get(basis, 0)}"
+                          for basis in GrantBasisChoices.values)
+        out(f"  授权（生效中）：{grants}；已撤销 {exchange.revoked_grants}")
+        requests = "，".join(f"{RequestStatusChoices.label(status)} {count}"
+                            for status in RequestStatusChoices.values
+                            if (count := exchange.requests_by_status.get(status, 0)))
+        out(f"  共享申请 {sum(exchange.requests_by_status.values())} 件：{requests}")
+        objections = "，".join(f"{ObjectionStatusChoices.label(status)} {count}"
+                              for status in ObjectionStatusChoices.values
+                              if (count := exchange.objections_by_status.get(status, 0)))
+        out(f"  数据疑义 {sum(exchange.objections_by_status.values())} 件：{objections}")
+        out(f"  数据使用记录（审计日志）{exchange.usage_entries} 条")
+        out("  演示应用系统（密钥由演示密码导出，仅供演示；正式系统的密钥随机生成、只显示一次）：")
+        for department, name, app_key, secret in exchange.systems:
+            out(f"    {department} {name}：app_key={app_key}  app_secret={secret}")
+        if not exchange.systems or not exchange.try_resource:
+            return
+        _department, _name, app_key, secret = exchange.systems[0]
+        base = "http://127.0.0.1:8000/api/v1/exchange"
+        resource = f"$BASE/resources/{exchange.try_resource}"
+        out(f"  试用数据接口（开发服务器 govshare runserver；以{exchange.systems[0][1]}查询"
+            f"“{exchange.try_resource_name}”）：")
+        out(f"    BASE={base}")
+        out(f"    TOKEN=$(curl -s -X POST $BASE/token -H 'Content-Type: application/json' "
+            f"-d '{{\"app_key\": \"{app_key}\", \"app_secret\": \"{secret}\"}}' "
+            "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
+        auth = '-H "Authorization: Bearer $TOKEN"'
+        purpose = f"--data-urlencode 'purpose={exchange.try_purpose}'"
+        out(f"    curl -s -G {resource}/lookup {auth} {purpose} "
+            f"--data-urlencode '{exchange.try_key_column}={exchange.try_key}'")
+        out(f"    curl -s -G {resource}/download {auth} {purpose} -d format=csv -o {exchange.try_resource_name}.csv")
