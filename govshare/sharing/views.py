@@ -385,6 +385,9 @@ class GrantDetailView(BaseObjectView):
             "state": grant_state_html(grant),
             "requests": list(grant.share_requests.all()),
             "can_change": can_change,
+            # Signed-in users of the consumer department use a department-wide grant on the data page.
+            "can_use": grant.is_active() and grant.system_id is None
+            and grant.consumer_id == request.user.department_id,
             "revoke_form": ReasonForm() if can_change else None,
         }
         return render(request, self.template_name, context)
