@@ -1,5 +1,6 @@
 """Audit log API routes, mounted at /api/v1/audit/."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -9,4 +10,4 @@ app_name = "audit-api"
 router = DefaultRouter()
 router.register("entries", views.AuditEntryViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [path("usage/", views.AuditUsageView.as_view(), name="usage"), *router.urls]
