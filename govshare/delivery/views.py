@@ -1,4 +1,5 @@
-"""The consumer's data page: a preview of the granted records (masked as granted), filters, and download buttons.
+"""The consumer's data page: a preview of the granted records (masked as granted), filters, download buttons, and
+the resource's mounted files (each downloaded through the data plane with the purpose typed on the page).
 
 Every preview is an audited query like an API call; nothing is shown before the user states a purpose.
 """
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import query
+from . import files, query
 from .access import DeliveryError, check_rate, resolve
 from .api.views import Call, fetch_page, purpose_of
 
@@ -28,13 +29,13 @@ class ResourceDataView(LoginRequiredMixin, View):
     def get(self, request, pk):
         call = Call(request, "query", pk)
         try:
-            resolve(request, pk, call.access)
+            # A resource may carry files without a table: the page then lists the files alone.
+            resolve(request, pk, call.access, need_table=False)
         except DeliveryError as exc:
             call.audit(result=exc.result, detail={"status": exc.status, "code": exc.code, "via": "web"})
             if exc.status == 404 and exc.code == "not_found":
                 raise Http404(exc.message) from None
-            if exc.code != "no_table":
-                raise PermissionDenied(exc.message) from None
+            raise PermissionDenied(exc.message) from None
         access = call.access
         context = {
             "resource": access.resource,
@@ -45,6 +46,7 @@ class ResourceDataView(LoginRequiredMixin, View):
                         ("xlsx", _("Excel（xlsx）")), ("jsonl", _("JSON Lines")), ("parquet", _("Parquet"))],
             "download_url": reverse("delivery-api:download", args=[pk]),
             "has_table": access.data_table is not None,
+            "files": files.list_files(access.resource.pk),
             "records": None,
             "errors": {},
         }

@@ -59,6 +59,9 @@ __all__ = [
     "validate_query",
 ]
 
+# The purpose recorded when a provider reads its own mounted data (every data access is audited).
+PROVIDER_CHECK_PURPOSE = "提供部门核对挂接数据"
+
 logger = logging.getLogger(__name__)
 R = RoleChoices
 # Who sees the overdue resources of a jurisdiction (the competent authority's staff).

@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from govshare.audit.services import append as audit_append
 from govshare.catalog.choices import EntryStatusChoices
 from govshare.catalog.models import Resource
+from govshare.catalog.semantics import ItemKind
 from govshare.core.views import RoleRequiredMixin, is_htmx_partial, user_has_role
 from govshare.datastore.choices import LoadStatusChoices
 from govshare.datastore.models import TableLoad
@@ -185,6 +187,10 @@ def render_mount_page(request, resource, tab="table", status=200, **forms):
         if active is None and loads and loads[0].status not in LoadStatusChoices.FINISHED:
             active = loads[0]
         headers, rows = services.preview_rows(data_table) if data_table and data_table.version else ([], [])
+        if data_table and data_table.version:
+            _audit_provider_read(request, resource, "query", len(rows), {"via": "mount_page", "preview": True},
+                                 items=[c["column"] for c in data_table.columns],
+                                 subjects=_id_numbers(data_table.columns, rows))
         context.update(
             form=forms.get("form") or TableUploadForm(resource=resource),
             loads=loads, active_load=active, preview_headers=headers, preview_rows=rows,
@@ -203,6 +209,20 @@ def render_mount_page(request, resource, tab="table", status=200, **forms):
     response = render(request, "mounting/resource.html", context, status=status)
     add_never_cache_headers(response)
     return response
+
+
+# Every data access is logged, the provider's own reads of what it mounted too (stored as is, not translated).
+
+
+def _audit_provider_read(request, resource, action, record_count, detail, items=(), subjects=()):
+    audit_append(user=request.user, action=action, resource=resource, items=items, record_count=record_count,
+           purpose=services.PROVIDER_CHECK_PURPOSE, detail=detail, subjects=subjects)
+
+
+def _id_numbers(columns, rows):
+    """The ID numbers among the previewed rows (the audit's "who looked at this person")."""
+    positions = [i for i, column in enumerate(columns) if column.get("kind") == ItemKind.ID_NUMBER]
+    return [str(row[i]) for row in rows for i in positions if i < len(row) and row[i]]
 
 
 def _tab_url(resource, tab, **params):
@@ -326,8 +346,11 @@ class DataFileDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         data_file = _data_file_for(request, pk)
+        stream = services.open_file(data_file)
+        _audit_provider_read(request, data_file.resource, "download", 1, {
+            "file": data_file.pk, "name": data_file.name, "sha256": data_file.sha256, "via": "mount_page"})
         response = FileResponse(
-            services.open_file(data_file), as_attachment=True, filename=data_file.name,
+            stream, as_attachment=True, filename=data_file.name,
             content_type=data_file.content_type or "application/octet-stream",
         )
         response["X-Content-SHA256"] = data_file.sha256

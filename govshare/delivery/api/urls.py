@@ -12,6 +12,8 @@ urlpatterns = [
     path("resources/<int:resource_id>/verify", views.verify, name="verify"),
     path("resources/<int:resource_id>/download", views.download, name="download"),
     path("resources/<int:resource_id>/changes", views.changes, name="changes"),
+    path("resources/<int:resource_id>/files", views.file_list, name="files"),
+    path("resources/<int:resource_id>/files/<int:file_id>", views.file_download, name="file"),
     path("resources/<int:resource_id>/proxy/", views.proxy, name="proxy_root"),
     path("resources/<int:resource_id>/proxy/<path:path>", views.proxy, name="proxy"),
 ]

@@ -1,4 +1,4 @@
-"""The data plane endpoints (/api/v1/exchange/): token, records, lookup, verify, download, changes, proxy.
+"""The data plane endpoints (/api/v1/exchange/): token, records, lookup, verify, download, changes, proxy, files.
 
 Plain Django views, not DRF: this is the hot path (the lookup target is 1,500 calls/s), so each call is one query
 for token → system → grant → resource → table (access.resolve), counters in the cache, one query for the data and
@@ -27,11 +27,11 @@ from govshare.audit.services import append
 from govshare.catalog.semantics import ItemKind
 from govshare.mounting.models import ApiEndpoint
 
-from .. import export, query
+from .. import export, files, query
 from ..access import Access, DeliveryError, check_rate, fetch_prepared, issue_token, resolve
 from ..masking import mask
 
-__all__ = ["changes", "download", "lookup", "proxy", "records", "token", "verify"]
+__all__ = ["changes", "download", "file_download", "file_list", "lookup", "proxy", "records", "token", "verify"]
 
 MAX_PURPOSE = 500
 CHANGES_LIMIT = 1000
@@ -524,3 +524,31 @@ def _quote_purpose(text):
 
     return url_quote(text, safe="")
 
+
+# ---- mounted files ----------------------------------------------------------------------------------------------
+
+
+@endpoint("query", ("GET",), need_table=False)
+def file_list(request, call):
+    """The resource's mounted files (metadata only; each entry names its download URL)."""
+    rows = files.list_files(call.access.resource.pk)
+    call.audit(record_count=0, detail={"files": len(rows)})
+    return _json({"files": rows, "count": len(rows)}, headers={"Cache-Control": "no-store"})
+
+
+@endpoint("download", ("GET",), need_table=False)
+def file_download(request, call, file_id):
+    """One mounted file, streamed; audited (record_count 1) once it is open and before its first byte is sent. A
+    client that already holds this content (If-None-Match) gets 304, audited with record_count 0."""
+    data_file = files.file_of(call.access.resource.pk, file_id)
+    detail = files.audit_detail(data_file)
+    if files.matches_etag(request, data_file):
+        call.audit(record_count=0, detail={**detail, "not_modified": True})
+        return files.not_modified_response(data_file)
+    stream = files.open_stored(data_file)
+    try:
+        call.audit(record_count=1, detail=detail)
+        return files.file_response(data_file, stream)
+    except BaseException:
+        stream.close()
+        raise

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from govshare.audit.services import append as audit_append
 from govshare.catalog.models import Resource
 from govshare.core.api.viewsets import RestrictedModelViewSet, RestrictedQuerysetMixin
 
@@ -67,6 +68,10 @@ class DataFileViewSet(RestrictedQuerysetMixin, mixins.ListModelMixin, mixins.Ret
     def download(self, request, pk=None):
         """The file's content (the provider's own copy; consumers download through the exchange API)."""
         data_file = self.get_object()
+        # Every data access is logged, the provider's own included, before a byte leaves.
+        audit_append(user=request.user, action="download", resource=data_file.resource, record_count=1,
+                     purpose=services.PROVIDER_CHECK_PURPOSE, detail={"file": data_file.pk, "name": data_file.name,
+                                                             "sha256": data_file.sha256, "via": "api"})
         return FileResponse(
             services.open_file(data_file), as_attachment=True, filename=data_file.name,
             content_type=data_file.content_type or "application/octet-stream",

@@ -151,6 +151,10 @@ def test_api_lists_uploads_and_shows_files(world):
     assert client.get(f"/api/v1/mounting/files/{body['id']}/").json()["name"] == "a.pdf"
     download = client.get(f"/api/v1/mounting/files/{body['id']}/download/")
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    from govshare.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="download", resource=world["resource"]).latest("id")
+    assert entry.detail["file"] == body["id"] and entry.detail["via"] == "api" and entry.record_count == 1
     # Another department sees nothing and cannot upload.
     other = api_client(world["other_provider"])
     assert other.get("/api/v1/mounting/files/").json()["results"] == []
