@@ -14,4 +14,9 @@ urlpatterns = [
     path("sharing/", include("govshare.sharing.api.urls")),
     path("exchange/", include("govshare.delivery.api.urls")),
     path("objections/", include("govshare.objections.api.urls")),
+    path("inventory/", include("govshare.inventory.api.urls")),
+    path("zombies/", include("govshare.zombies.api.urls")),
+    path("projects/", include("govshare.projects.api.urls")),
+    path("supervision/", include("govshare.supervision.api.urls")),
+    path("service-items/", include("govshare.serviceitems.api.urls")),
 ]

@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "govshare.delivery",
     "govshare.objections",
     "govshare.notifications",
+    "govshare.inventory",
+    "govshare.zombies",
+    "govshare.projects",
+    "govshare.supervision",
+    "govshare.serviceitems",
 ]
 
 MIDDLEWARE = [

@@ -178,6 +178,18 @@ def navigation():
             ],
         ),
         NavGroup(
+            _("统筹治理"),
+            "briefcase",
+            [
+                NavItem(_("信息系统清单"), "inventory:system_list", "list"),
+                NavItem(_("僵尸系统"), "zombies:flag_list", "alert"),
+                NavItem(_("整合清理"), "zombies:plan_list", "check"),
+                NavItem(_("项目备案"), "projects:project_list", "folder"),
+                NavItem(_("督查台账"), "supervision:plan_list", "clock"),
+                NavItem(_("政务服务事项"), "serviceitems:item_list", "book"),
+            ],
+        ),
+        NavGroup(
             _("组织机构"),
             "building",
             [
