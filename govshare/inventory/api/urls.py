@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Inventory API routes, mounted at /api/v1/inventory/."""
 
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "inventory-api"
+
+router = DefaultRouter()
+router.register("systems", views.InformationSystemViewSet)
+
+urlpatterns = router.urls
