@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from govshare.catalog.models import InfoItem, Resource
 from govshare.catalog.semantics import item_kind
 from govshare.core.context import acting_as
+from govshare.delivery.masking import MASKED_COLUMN_SUFFIX, stores_mask
 from govshare.users.choices import RoleChoices
 
 from . import storage
@@ -46,6 +47,7 @@ from .reader import FileError, LoadRejected, read_source
 from .validation import validate
 
 __all__ = [
+    "add_masked_columns",
     "can_mount",
     "column_definitions",
     "ensure_table",
@@ -111,7 +113,8 @@ def _column_name(code: str, position: int, used: set) -> str:
     import re
 
     name = (code or "").strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", name) or name in used:
+    # "__" is refused: it separates a filter's operator (col__gte) and names the shadow columns (col__m).
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", name) or "__" in name or name in used:
         name = f"f{position}"
         suffix = 1
         while name in used:
@@ -140,6 +143,36 @@ def column_definitions(resource, previous=None) -> list[dict]:
             "kind": item_kind(item.name, item.code),
             "sensitive": item.is_sensitive,
         })
+    return _name_masked_columns(columns)
+
+
+def _name_masked_columns(columns) -> list[dict]:
+    """Give every column whose mask can be stored its shadow column's name, "masked_column": `<column>__m` (with a
+    number added in the rare case an older column already has that name)."""
+    used = {column["column"] for column in columns}
+    for column in columns:
+        column.pop("masked_column", None)
+        if stores_mask(column):
+            name = f"{column['column']}{MASKED_COLUMN_SUFFIX}"
+            number = 1
+            while name in used:
+                number += 1
+                name = f"{column['column']}{MASKED_COLUMN_SUFFIX}{number}"
+            used.add(name)
+            column["masked_column"] = name
+    return columns
+
+
+def _keep_physical_masked_columns(columns, previous) -> list[dict]:
+    """For a load into the table as it is (append, upsert): the shadow columns are the ones the table was built
+    with. A column keeps its shadow while its kind is the one the shadow masks by; a table from before shadows, or
+    a column whose kind changed since, is masked by the expression until the next replace rebuilds the table."""
+    built = {column["item_id"]: column for column in previous}
+    for column in columns:
+        column.pop("masked_column", None)
+        before = built.get(column["item_id"], {})
+        if before.get("masked_column") and before.get("kind") == column["kind"]:
+            column["masked_column"] = before["masked_column"]
     return columns
 
 
@@ -201,6 +234,40 @@ def ensure_table(resource, *, key_item=None, user=None) -> DataTable:
                 raise ValidationError({"key_item": [_("库表已有数据中“%(name)s”有重复值或空值，不能作为主键")
                                                     % {"name": key.name}]}) from exc
             data_table.save()
+    return data_table
+
+
+@transaction.atomic
+def add_masked_columns(data_table, *, user=None) -> DataTable:
+    """Give a table built before shadow columns its shadows (PostgreSQL: one table rewrite, under an exclusive lock
+    for its duration); until then, or on SQLite where only a replace load adds them, the data plane masks by
+    expression. Columns that already have a shadow are left as they are."""
+    if isinstance(data_table, Resource):
+        data_table = data_table.data_table
+    _check_can_mount(user, data_table.resource)
+    table = DataTable.objects.select_for_update().get(pk=data_table.pk)
+    columns = [dict(column) for column in table.columns]
+    named = _name_masked_columns([dict(column) for column in columns])
+    # Existing shadows keep their names; the new ones must not take a name already in the table (a shadow left
+    # unused after its item changed kind is still there).
+    with connection.cursor() as cursor:
+        taken = {column.name for column in connection.introspection.get_table_description(cursor, table.table_name)}
+    added = []
+    for column, proposed in zip(columns, named, strict=True):
+        if column.get("masked_column") or not proposed.get("masked_column"):
+            continue
+        name, number = proposed["masked_column"], 1
+        while name in taken:
+            number += 1
+            name = f"{column['column']}{MASKED_COLUMN_SUFFIX}{number}"
+        taken.add(name)
+        column["masked_column"] = name
+        added.append(column)
+    if added and storage.add_masked_columns(table.table_name, added):
+        table.columns = columns
+        with acting_as(user):
+            table.save()
+    data_table.refresh_from_db()
     return data_table
 
 
@@ -424,7 +491,7 @@ def _columns_for(load, data_table) -> list[dict]:
     if shape(current) != shape(data_table.columns):
         raise LoadRejected([FileError(0, "", "", _(
             "资源的信息项在库表建成后有增删或改了数据类型，追加和按主键更新无法写入；请先用全量替换方式加载"))])
-    return current
+    return _keep_physical_masked_columns(current, data_table.columns)
 
 
 def _key_column(load, columns) -> str | None:

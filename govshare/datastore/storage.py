@@ -3,8 +3,10 @@
 Every table and column name in the SQL here goes through the backend's quote_name; values are parameters.
 
 Layout (docs/exchange.md): `_row_id` integer primary key, `_seq` the change sequence (indexed), then one typed
-column per info item; a unique index on the key item's column. Index and constraint names derive from the table
-name: `<table>_pkey`, `<table>_seq`, `<table>_key`.
+column per info item, then the shadow columns (`<column>__m`, stored generated columns holding the masked value of
+each maskable column, see delivery.masking); a unique index on the key item's column. Index and constraint names
+derive from the table name: `<table>_pkey`, `<table>_seq`, `<table>_key`. Writes always name their columns, so the
+generated shadows are computed by the database and never written.
 
 Writes stream the validated frame in chunks: on PostgreSQL as CSV produced by polars into `COPY ... FROM STDIN`
 (a background thread sends one chunk while polars formats the next), on SQLite with `executemany`. Everything here
@@ -16,9 +18,12 @@ import io
 import polars as pl
 from django.db import connection
 
+from govshare.delivery.masking import masked_column_sql
+
 __all__ = [
     "POSTGRES_TYPES",
     "SQLITE_TYPES",
+    "add_masked_columns",
     "create_table",
     "drop_table",
     "ensure_key_index",
@@ -50,8 +55,13 @@ def _column_type(data_type: str) -> str:
     return types.get(data_type, "TEXT")
 
 
-def _columns_ddl(columns) -> str:
-    return ", ".join(f"{_q(column['column'])} {_column_type(column['data_type'])}" for column in columns)
+def _columns_ddl(columns, *, shadows=True) -> str:
+    """The item columns, then (unless for a staging table) the shadow columns of those with "masked_column"."""
+    parts = [f"{_q(column['column'])} {_column_type(column['data_type'])}" for column in columns]
+    if shadows:
+        parts.extend(masked_column_sql(connection.vendor, column, _q) for column in columns
+                     if column.get("masked_column"))
+    return ", ".join(parts)
 
 
 def _table_ddl(table: str, columns, *, primary_key=True) -> str:
@@ -91,6 +101,19 @@ def create_table(table: str, columns, key_column: str | None) -> None:
 def drop_table(table: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_q(table)}")
+
+
+def add_masked_columns(table: str, columns) -> bool:
+    """Add the shadow columns of `columns` (those with "masked_column") to an existing table, computed for every row
+    in one rewrite. PostgreSQL only (SQLite cannot add a stored generated column): returns False elsewhere."""
+    shadows = [column for column in columns if column.get("masked_column")]
+    if not _is_postgres():
+        return False
+    if shadows:
+        additions = ", ".join(f"ADD COLUMN {masked_column_sql(connection.vendor, column, _q)}" for column in shadows)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {_q(table)} {additions}")
+    return True
 
 
 def ensure_key_index(table: str, key_column: str | None) -> None:
@@ -194,7 +217,7 @@ class TableWriter:
             cursor.execute(f"DROP TABLE IF EXISTS {self._stage_name()}")
             temporary = "CREATE TEMPORARY TABLE"
             suffix = " ON COMMIT DROP" if _is_postgres() else ""
-            items = _columns_ddl(self.columns)
+            items = _columns_ddl(self.columns, shadows=False)  # the shadows are computed in the table itself
             cursor.execute(f"{temporary} {_q(STAGE_TABLE)} ({_q('_line')} BIGINT, {_q('_seq')} BIGINT"
                            + (f", {items}" if items else "") + f"){suffix}")
             self._write(cursor, STAGE_TABLE, ["_line", "_seq", *self.names], data)

@@ -77,6 +77,8 @@ class VisibleColumn:
     data_type: str
     kind: str | None
     masked: bool
+    # The stored generated column holding the masked value (None: a table from before shadows, or a date/time).
+    masked_column: str | None = None
 
 
 class ColumnSet(list):
@@ -333,6 +335,7 @@ def visible_columns(grant, data_table) -> list[VisibleColumn]:
         VisibleColumn(
             column=column["column"], name=column.get("name") or column["column"], item_id=column.get("item_id"),
             data_type=column.get("data_type") or "C", kind=column.get("kind"), masked=is_masked(column, clear_ids),
+            masked_column=column.get("masked_column"),
         )
         for column in data_table.columns
         if column.get("item_id") in item_ids

@@ -1,8 +1,8 @@
 """Bulk download writers: each turns a SELECT into a stream of bytes in one format, with flat memory.
 
 On PostgreSQL, CSV is the database's own `COPY (SELECT …) TO STDOUT` streamed through in 256 KB chunks (the
-masking is in the SELECT); the other formats read the rows through a server-side cursor in batches. On SQLite a
-plain cursor is iterated with fetchmany, which also reads as it goes.
+masking is in the SELECT: the shadow columns masked at load time); the other formats read the rows through a
+server-side cursor in batches. On SQLite a plain cursor is iterated with fetchmany, which also reads as it goes.
 
 GBK (`csv-gbk`, for spreadsheet programs of Chinese Windows) cannot hold every character (rare given-name
 characters outside GB 2312/GBK are the usual case). They are replaced by "?" rather than failing half way through

@@ -14,11 +14,19 @@ receives never depends on which path it took; `mask()` is the same rule in Pytho
 | other sensitive | first and last character kept | 1******9 |
 
 Values too short for their rule are masked whole; NULL stays NULL and an empty string stays empty.
+
+Masked once, at load time: every column that can be masked gets a stored generated shadow column
+(`<column>__m TEXT GENERATED ALWAYS AS (mask_sql(...)) STORED`, named in its DataTable column as "masked_column"),
+so the data plane reads the masked value instead of computing it per row and per call; the expression stays the
+fallback for tables built before shadows and for dates and times (see `stores_mask`).
 """
 
 from govshare.catalog.semantics import ItemKind
 
-__all__ = ["COMPOUND_SURNAMES", "MASKED_KINDS", "is_masked", "mask", "mask_sql"]
+__all__ = [
+    "COMPOUND_SURNAMES", "MASKED_COLUMN_SUFFIX", "MASKED_KINDS", "is_masked", "mask", "mask_sql", "masked_column_sql",
+    "stores_mask",
+]
 
 # Kinds that are masked even when the item is not flagged sensitive: personal data by nature.
 MASKED_KINDS = (ItemKind.ID_NUMBER, ItemKind.PERSON_NAME, ItemKind.PHONE, ItemKind.ADDRESS)
@@ -36,6 +44,19 @@ def is_masked(column: dict, clear_item_ids=frozenset()) -> bool:
     if column.get("item_id") in clear_item_ids:
         return False
     return bool(column.get("sensitive")) or column.get("kind") in MASKED_KINDS
+
+
+# The shadow column of `<column>` holding its masked value is `<column>__m` (column names never contain "__").
+MASKED_COLUMN_SUFFIX = "__m"
+# PostgreSQL turns dates and timestamps into text by DateStyle (a stable, not immutable, cast), so a generated
+# column cannot hold their mask; those are masked by the expression when read.
+_UNSTORED_TYPES = ("D", "T")
+
+
+def stores_mask(column: dict) -> bool:
+    """Whether a DataTable column gets a shadow column with its masked value: maskable for some grant (sensitive or
+    personal by kind) and of a type whose text form does not depend on session settings."""
+    return is_masked(column) and (column.get("data_type") or "C") not in _UNSTORED_TYPES
 
 
 def _as_text(value) -> str:
@@ -75,21 +96,45 @@ def mask(kind: str | None, value):
 
 
 # ---- SQL twins -------------------------------------------------------------------------------------------------
+# Arguments are separated by "," without a space: the expressions go into CREATE TABLE (shadow columns), and
+# Django's SQLite introspection splits a table's definition at ", " to find its columns.
 
 
 def _stars(vendor: str, count_sql: str) -> str:
     if vendor == "postgresql":
-        return f"repeat('*', {count_sql})"
+        return f"repeat('*',{count_sql})"
     # SQLite has no repeat(): n zero bytes, hex-encoded, each "00" turned into a star.
-    return f"replace(hex(zeroblob({count_sql})), '00', '*')"
+    return f"replace(hex(zeroblob({count_sql})),'00','*')"
+
+
+def _head(vendor: str, text: str, count: int) -> str:
+    return f"left({text},{count})" if vendor == "postgresql" else f"substr({text},1,{count})"
+
+
+def _tail(vendor: str, text: str, count: int) -> str:
+    return f"right({text},{count})" if vendor == "postgresql" else f"substr({text},-{count})"
 
 
 def _keep_sql(vendor: str, text: str, head: int, tail: int) -> str:
     n = f"length({text})"
-    kept = f"substr({text}, 1, {head}) || {_stars(vendor, f'{n} - {head + tail}')}"
+    kept = f"{_head(vendor, text, head)} || {_stars(vendor, f'{n} - {head + tail}')}"
     if tail:
-        kept += f" || substr({text}, {n} - {tail - 1})"
+        kept += f" || {_tail(vendor, text, tail)}"
     return f"CASE WHEN {n} > {head + tail} THEN {kept} ELSE {_stars(vendor, n)} END"
+
+
+# The compound surnames as one string, "|欧阳|司马|…|", searched for "|<first two characters>|": a generated column's
+# expression is not planned, so PostgreSQL would compare an IN list of 42 one by one on every row (hashing it is a
+# planner step), which doubled the cost of masking a name at load time. No surname holds "|", so a match is exact.
+_SURNAME_LIST = "|" + "|".join(COMPOUND_SURNAMES) + "|"
+# Their first characters: most names start with none of them and skip the search.
+_SURNAME_FIRSTS = "".join(dict.fromkeys(name[0] for name in COMPOUND_SURNAMES))
+
+
+def _compound_surname_sql(vendor: str, text: str) -> str:
+    find = "strpos" if vendor == "postgresql" else "instr"
+    return (f"{find}('{_SURNAME_FIRSTS}',{_head(vendor, text, 1)}) > 0 "
+            f"AND {find}('{_SURNAME_LIST}','|' || {_head(vendor, text, 2)} || '|') > 0")
 
 
 def mask_sql(vendor: str, kind: str | None, column_sql: str, data_type: str = "C") -> str:
@@ -104,17 +149,23 @@ def mask_sql(vendor: str, kind: str | None, column_sql: str, data_type: str = "C
     elif kind == ItemKind.CREDIT_CODE:
         body = _keep_sql(vendor, text, 8, 2)
     elif kind == ItemKind.PERSON_NAME:
-        surnames = ", ".join(f"'{name}'" for name in COMPOUND_SURNAMES)
         body = (
-            f"CASE WHEN length({text}) > 2 AND substr({text}, 1, 2) IN ({surnames}) "
+            f"CASE WHEN length({text}) > 2 AND {_compound_surname_sql(vendor, text)} "
             f"THEN {_keep_sql(vendor, text, 2, 0)} "
             f"WHEN length({text}) > 1 THEN {_keep_sql(vendor, text, 1, 0)} ELSE '*' END"
         )
     elif kind == ItemKind.ADDRESS:
-        body = f"CASE WHEN length({text}) > 6 THEN substr({text}, 1, 6) || '***' ELSE substr({text}, 1, 1) || '***' END"
+        body = (f"CASE WHEN length({text}) > 6 THEN {_head(vendor, text, 6)} || '***' "
+                f"ELSE {_head(vendor, text, 1)} || '***' END")
     else:
         body = (
             f"CASE WHEN length({text}) > 2 THEN {_keep_sql(vendor, text, 1, 1)} "
-            f"WHEN length({text}) = 2 THEN substr({text}, 1, 1) || '*' ELSE '*' END"
+            f"WHEN length({text}) = 2 THEN {_head(vendor, text, 1)} || '*' ELSE '*' END"
         )
     return f"(CASE WHEN {column_sql} IS NULL THEN NULL WHEN {text} = '' THEN '' ELSE {body} END)"
+
+
+def masked_column_sql(vendor: str, column: dict, quote) -> str:
+    """The DDL of the shadow column of a DataTable column (with "masked_column"): a stored generated column."""
+    expression = mask_sql(vendor, column.get("kind"), quote(column["column"]), column.get("data_type") or "C")
+    return f"{quote(column['masked_column'])} TEXT GENERATED ALWAYS AS ({expression}) STORED"

@@ -1,8 +1,9 @@
 """SQL for the data plane, built from a whitelist: only granted columns, values always bound as parameters.
 
 Column names come only from `DataTable.columns` (through the grant's visible columns), never from the request, so a
-filter value that looks like SQL is just a value. Masked columns are masked in the SELECT list (masking.mask_sql)
-and filtered on their real values in the WHERE clause, with one rule so the filter cannot become an oracle:
+filter value that looks like SQL is just a value. Masked columns are masked in the SELECT list — their shadow
+column, masked once when the table was loaded, or masking.mask_sql for a table without one — and filtered on their
+real values in the WHERE clause, with one rule so the filter cannot become an oracle:
 
 - a masked column may be filtered by equality only (`col=v`, `col__in=a,b`): the caller learns whether the values
   it already holds exist — what a lookup tells anyway — and nothing about values it does not hold. Range filters
@@ -223,7 +224,10 @@ def _select_list(vendor, columns, subject_columns=()):
     parts = []
     for column in columns:
         name = quote(column.column)
-        if column.masked:
+        if column.masked and column.masked_column:
+            # Masked once at load time: the shadow column holds mask_sql's value for every row.
+            parts.append(f"{quote(column.masked_column)} AS {name}")
+        elif column.masked:
             parts.append(f"{mask_sql(vendor, column.kind, name, column.data_type)} AS {name}")
         else:
             parts.append(name)

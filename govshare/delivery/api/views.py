@@ -14,6 +14,7 @@ import json
 import re
 import time
 from functools import wraps
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import unquote
 
 import httpx
@@ -474,8 +475,10 @@ _http_client = None
 def _client():
     global _http_client  # noqa: PLW0603 - one pooled client per process
     if _http_client is None:
-        # trust_env=False: no proxy from the environment may see the provider's credential.
-        _http_client = httpx.Client(follow_redirects=False, trust_env=False)
+        # trust_env=False: no proxy from the environment may see the provider's credential. A jar that accepts no
+        # cookie: the pooled client serves every consumer, so a provider's Set-Cookie must not ride on later calls.
+        _http_client = httpx.Client(follow_redirects=False, trust_env=False,
+                                    cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
     return _http_client
 
 

@@ -14,6 +14,11 @@ CASES = [
     ("person_name", "欧阳娜娜", "欧阳**"),
     ("person_name", "欧阳锋", "欧阳*"),
     ("person_name", "张", "*"),
+    ("person_name", "欧小明", "欧**"),  # the first character of a compound surname, alone
+    ("person_name", "司马", "司*"),  # a compound surname and nothing else: the given name is hidden
+    ("person_name", "上官婉儿", "上官**"),
+    ("person_name", "阳司马", "阳**"),  # "阳司" spans two surnames of the list: not one
+    ("person_name", "|欧阳", "|**"),
     ("phone", "13812345678", "138****5678"),
     ("phone", "0515-88881234", "051******1234"),
     ("phone", "123456", "******"),

@@ -81,6 +81,14 @@ def test_provider_gets_its_credential_not_the_consumers_token(world, grant, api_
     assert entry.filter == {"method": "GET", "path": "/persons/1"} and entry.detail["status"] == 200
 
 
+def test_a_providers_cookie_is_not_sent_on_later_calls(world, grant, api_endpoint):
+    # The pooled HTTP client serves every consumer: the provider's Set-Cookie of one call must not ride on the next.
+    client = consumer(world["system"])
+    assert client.get(proxy_path(world, "first")).status_code == 200
+    assert client.get(proxy_path(world, "second")).status_code == 200
+    assert [{k.lower() for k in seen["headers"]} & {"cookie"} for seen in ProviderHandler.seen] == [set(), set()]
+
+
 def test_post_body_is_passed_on(world, grant, api_endpoint):
     response = consumer(world["system"]).post(proxy_path(world, "check"), {"sfzh": "1"})
     assert response.status_code == 200
