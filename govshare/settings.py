@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields named alike with different choices need a name each (service item materials vs usage figures).
+    "ENUM_NAME_OVERRIDES": {"MaterialSourceEnum": "govshare.serviceitems.choices.MaterialSourceChoices.values"},
 }
 
 # Background jobs: Celery. Production sets GOVSHARE_BROKER_URL to Redis and runs workers on any machine;
@@ -259,7 +261,9 @@ CELERY_BEAT_SCHEDULE = {
     "objections-deadlines": {"task": "govshare.objections.tasks.check_deadlines", "schedule": 3600.0},
     "mounting-timeliness": {"task": "govshare.mounting.tasks.check_timeliness", "schedule": 3600.0},
     "mounting-pulls": {"task": "govshare.mounting.tasks.run_due_pulls", "schedule": 60.0},
+    "zombies-detect": {"task": "govshare.zombies.tasks.detect_zombies", "schedule": 86400.0},
     "datastore-stale-loads": {"task": "govshare.datastore.tasks.mark_stale_loads_task", "schedule": 300.0},
+    "supervision-reminders": {"task": "govshare.supervision.tasks.remind_due_tasks", "schedule": 86400.0},
 }
 
 # The catalogue code separator between the classification part and the sequence number (commonly "/").
