@@ -235,7 +235,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Fields named alike with different choices need a name each (service item materials vs usage figures).
-    "ENUM_NAME_OVERRIDES": {"MaterialSourceEnum": "govshare.serviceitems.choices.MaterialSourceChoices.values"},
+    "ENUM_NAME_OVERRIDES": {
+        "MaterialSourceEnum": "govshare.serviceitems.choices.MaterialSourceChoices.values",
+        "UsageSourceEnum": "govshare.inventory.choices.UsageSourceChoices.values",
+        "CalendarSourceEnum": "govshare.workdays.choices.CalendarSourceChoices.choices",
+    },
 }
 
 # Background jobs: Celery. Production sets GOVSHARE_BROKER_URL to Redis and runs workers on any machine;

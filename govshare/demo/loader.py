@@ -37,6 +37,7 @@ from .data_org import CITY, COUNTIES, PROVINCE
 from .exchange import ExchangeSummary, load_exchange
 from .exchange_data import EXCHANGE_ENTRIES
 from .plan import SEED, build_plan, department_specs
+from .service_items import load_service_items
 
 __all__ = ["DEFAULT_PASSWORD", "DemoConflict", "Summary", "already_loaded", "load"]
 
@@ -396,5 +397,6 @@ def load(*, password=DEFAULT_PASSWORD, quick=False, log=None) -> Summary:
         loader.entries(plan)
         loader.duties()
         loader.summary.exchange = load_exchange(loader)
+        load_service_items(loader)
     loader.summary.seconds = time.monotonic() - started
     return loader.summary

@@ -37,8 +37,10 @@ class WorkTaskFilterSet(django_filters.FilterSet):
     plan_id = django_filters.ModelMultipleChoiceFilter(
         field_name="plan", queryset=WorkPlan.objects.all(), label=_("工作计划（编号）")
     )
+    # field_name names the relation so the OpenAPI schema knows the type (an id); the method does the filtering.
     unit_id = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), method="filter_unit", label=_("牵头或协同单位（编号）")
+        field_name="lead_units", queryset=Department.objects.all(), method="filter_unit",
+        label=_("牵头或协同单位（编号）"),
     )
     lead_unit_id = django_filters.ModelChoiceFilter(
         field_name="lead_units", queryset=Department.objects.all(), label=_("牵头单位（编号）")

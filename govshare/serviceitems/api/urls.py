@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Service item API routes, mounted at /api/v1/service-items/."""
 
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "serviceitems-api"
+
+router = DefaultRouter()
+router.register("items", views.ServiceItemViewSet)
+
+urlpatterns = router.urls
