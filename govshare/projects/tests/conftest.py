@@ -107,11 +107,3 @@ def review_to_decision(world, project):
 
 def results(checklist):
     return {item["key"]: item["result"] for item in checklist}
-
-
-def zombies_ready():
-    try:
-        from govshare.zombies import services as zombies
-    except ImportError:
-        return False
-    return hasattr(zombies, "similar_systems") and hasattr(zombies, "is_zombie")

@@ -6,7 +6,7 @@ import pytest
 from govshare.catalog import services as catalog
 from govshare.projects import services
 
-from .conftest import file_project, make_system, results, zombies_ready
+from .conftest import file_project, make_system, results
 
 pytestmark = pytest.mark.django_db
 
@@ -112,26 +112,18 @@ def test_om_funding_passes_for_connected_systems(world):
     assert results(services.compliance_checklist(project))["om_funding"] == "pass"
 
 
-@pytest.mark.skipif(not zombies_ready(), reason="zombies.services not available yet")
 def test_om_funding_fails_for_a_zombie_system(world):
     from govshare.zombies.models import ZombieFlag
-
-    system = world["system"]
-    field_names = {field.name for field in ZombieFlag._meta.get_fields()}
-    values = {"system": system}
-    if "reasons" in field_names:
-        values["reasons"] = ["长期无人使用"]
-    ZombieFlag.objects.create(**values)
     from govshare.zombies.services import is_zombie
 
-    if not is_zombie(system):
-        pytest.skip("a bare ZombieFlag does not make a zombie in this version of the zombies app")
+    system = world["system"]
+    ZombieFlag.objects.create(system=system, status="open", reasons=[{"rule": "unused", "text": "7 个月无人使用"}])
+    assert is_zombie(system)
     project = file_project(world, funding_channel="om")
     item = only_failing(services.compliance_checklist(project), "om_funding")
     assert "僵尸" in item["reason"]
 
 
-@pytest.mark.skipif(not zombies_ready(), reason="zombies.services not available yet")
 def test_duplication_fails_listing_similar_systems_and_scores(world):
     existing = make_system(
         world["civil"], name="社会救助管理系统",
@@ -146,7 +138,6 @@ def test_duplication_fails_listing_similar_systems_and_scores(world):
     assert item["details"][0]["id"] == existing.pk and item["details"][0]["score"]
 
 
-@pytest.mark.skipif(not zombies_ready(), reason="zombies.services not available yet")
 def test_duplication_ignores_the_projects_own_systems(world):
     project = file_project(world, funding_channel="upgrade", function=world["system"].function,
                            name=world["system"].name)
