@@ -1,5 +1,7 @@
 """Load the demo city: jurisdictions, departments, offices, classification 目, users, catalogue entries, duties,
-and then the sharing and exchange of that catalogue (`exchange.py`): mounted data, grants, requests, objections.
+then the sharing and exchange of that catalogue (`exchange.py`): mounted data, grants, requests, objections, the
+service items (`service_items.py`), and governance (`governance.py`): system inventories and their usage, zombie
+flags and cleanup plans, project filings, the Yancheng work plan with its progress.
 
 Entries are created through the catalogue services acting as the demo users (a cataloguer of the provider
 creates and submits, the competent authority's reviewer approves or returns), so codes, versions and the change
@@ -36,6 +38,7 @@ from .data_entries import NODES
 from .data_org import CITY, COUNTIES, PROVINCE
 from .exchange import ExchangeSummary, load_exchange
 from .exchange_data import EXCHANGE_ENTRIES
+from .governance import GovernanceSummary, load_governance
 from .plan import SEED, build_plan, department_specs
 from .service_items import load_service_items
 
@@ -56,6 +59,15 @@ NAMED_USERS = [
     ("xitong", "孙强", "dzzw", "网络运维科", [RoleChoices.SYSTEM_ADMIN]),
     ("anquan", "周敏", "dzzw", "安全保障科", [RoleChoices.SECURITY_ADMIN]),
     ("shenji", "吴涛", "xxzy", "数据治理科", [RoleChoices.AUDIT_ADMIN]),
+]
+# The governance demo's accounts (created after the others, with fixed phone numbers, so the random draws of the
+# catalogue demo stay as they were): the department admins of 市民政局 and 市人社局 file projects and report cleanup,
+# the reviewers of 市发改委 and 市财政局 give the project opinions.
+GOVERNANCE_USERS = [
+    ("minzheng", "韩冬梅", "mz", "养老服务处", [RoleChoices.DEPARTMENT_ADMIN], "0515-88503318"),
+    ("renshe", "蒋文军", "rs", "社会保险处", [RoleChoices.DEPARTMENT_ADMIN], "0515-88504412"),
+    ("fagai", "潘立群", "fgw", "固定资产投资处", [RoleChoices.REVIEWER], "0515-88501108"),
+    ("caizheng", "丁晓红", "cz", "预算处", [RoleChoices.REVIEWER], "0515-88513567"),
 ]
 # The cataloguer of these departments is a named account; every other department with entries gets `bm_<key>`.
 NAMED_CATALOGUERS = {"ga": "bianmu", "scjg": "bianmu2"}
@@ -100,6 +112,7 @@ class Summary:
     password: str = DEFAULT_PASSWORD
     seconds: float = 0.0
     exchange: ExchangeSummary | None = None  # the sharing and exchange part
+    governance: GovernanceSummary | None = None  # inventories, zombies, projects, the work plan
 
 
 def already_loaded():
@@ -190,12 +203,12 @@ class _Loader:
 
     # --- users --------------------------------------------------------------------------------------------------
 
-    def _user(self, username, full_name, key, office, roles):
+    def _user(self, username, full_name, key, office, roles, phone=None):
         user = User.objects.create(
             username=username, password=self.password_hash, full_name=full_name,
             department=self.departments[key] if key else None,
             office=self.offices.get((key, office)) if office else None,
-            phone=f"0515-8{self.rng.randint(1000000, 9999999)}",
+            phone=phone or f"0515-8{self.rng.randint(1000000, 9999999)}",
         )
         set_roles(user, roles)
         user = User.objects.get(pk=user.pk)
@@ -205,7 +218,7 @@ class _Loader:
         return user
 
     def accounts(self, plan):
-        wanted = [username for username, *_rest in NAMED_USERS]
+        wanted = [username for username, *_rest in NAMED_USERS + GOVERNANCE_USERS]
         providers = sorted({entry.provider for entry in plan}, key=list(self.specs).index)
         wanted += [f"bm_{key}" for key in providers if key not in NAMED_CATALOGUERS]
         taken = sorted(User.objects.filter(username__in=wanted).values_list("username", flat=True))
@@ -224,6 +237,8 @@ class _Loader:
                 f"bm_{key}", name, key, office, [RoleChoices.CATALOGUER, RoleChoices.DATA_PROVIDER]
             )
             self.summary.cataloguers += 1
+        for username, full_name, key, office, roles, phone in GOVERNANCE_USERS:
+            self._user(username, full_name, key, office, roles, phone=phone)
         self.reviewer = self.users["shenhe"]
 
     # --- entries ------------------------------------------------------------------------------------------------
@@ -398,5 +413,6 @@ def load(*, password=DEFAULT_PASSWORD, quick=False, log=None) -> Summary:
         loader.duties()
         loader.summary.exchange = load_exchange(loader)
         load_service_items(loader)
+        loader.summary.governance = load_governance(loader)
     loader.summary.seconds = time.monotonic() - started
     return loader.summary

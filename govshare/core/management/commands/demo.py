@@ -13,7 +13,7 @@ from govshare.sharing.choices import GrantBasisChoices, RequestStatusChoices
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：盐城市的政务部门、用户、约300条政务信息资源目录及其共享交换 / load the demo city"
+    help = "载入演示数据：盐城市的部门、用户、目录、共享交换、信息系统、项目备案与督查台账 / load the demo city"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -66,6 +66,11 @@ class Command(BaseCommand):
             "角色为编目员、数据提供方")
         if summary.exchange is not None:
             self._report_exchange(summary.exchange)
+        if getattr(summary, "governance", None) is not None:
+            from govshare.demo.governance import report_lines
+
+            for line in report_lines(summary.governance):
+                self.stdout.write(line)
 
     def _report_exchange(self, exchange):
         """What the sharing and exchange demo loaded, and how to try the data plane with a demo system."""
