@@ -8,7 +8,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ChangeLoggedModel", "ObjectChange", "PrimaryModel", "RestrictedQuerySet", "serialize_object"]
+from .attachments import attachment_path
+
+__all__ = [
+    "AttachmentModel", "ChangeLoggedModel", "ObjectChange", "PrimaryModel", "RestrictedQuerySet",
+    "attachment_file_field", "serialize_object",
+]
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -78,6 +83,35 @@ class PrimaryModel(ChangeLoggedModel):
 
     class Meta:
         abstract = True
+
+
+def attachment_file_field(storage):
+    """The `file` field of an AttachmentModel: a random stored name in the app's own storage under the data dir
+    (a callable, so migrations do not freeze the location). Each app declares it, since the folder is its own."""
+    return models.FileField(_("文件"), upload_to=attachment_path, storage=storage, max_length=300)
+
+
+class AttachmentModel(models.Model):
+    """An uploaded file kept under the data dir, with its original name, size, uploader and upload time.
+
+    Subclasses add the parent foreign key, `file = attachment_file_field(<their storage>)`, Meta and
+    `restrict_for`; govshare.core.attachments checks, stores and serves the files."""
+
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.BigIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
 
 
 class ObjectChange(models.Model):

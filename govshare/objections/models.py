@@ -2,8 +2,6 @@
 verifies, corrects or rejects with reasons, or transfers it to the competent department; the consumer rates the
 outcome. Every step is kept on the objection's timeline."""
 
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -12,7 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govshare.core.models import ChangeLoggedModel, RestrictedQuerySet
+# attachment_path stays importable from here: the first migration refers to it.
+from govshare.core.attachments import attachment_path  # noqa: F401
+from govshare.core.models import AttachmentModel, ChangeLoggedModel, attachment_file_field
 from govshare.users.choices import RoleChoices
 
 from .choices import ObjectionKindChoices, ObjectionStatusChoices, ObjectionStepChoices
@@ -37,10 +37,6 @@ def attachment_storage():
     return FileSystemStorage(location=settings.DATA_DIR / "objections")
 
 
-def attachment_path(instance, filename):
-    """A random name per file: the original name is kept in the row, never trusted as a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class ObjectionSequence(models.Model):
@@ -228,30 +224,18 @@ class ObjectionEvent(models.Model):
         return f"{self.objection} {self.get_step_display()}"
 
 
-class ObjectionAttachment(models.Model):
+class ObjectionAttachment(AttachmentModel):
     """An evidence file (佐证材料) of an objection, stored under the data dir; the original name is kept here."""
 
     objection = models.ForeignKey(
         Objection, verbose_name=_("疑义"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path, storage=attachment_storage, max_length=300)
-    name = models.CharField(_("文件名"), max_length=255)
-    size = models.BigIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
+    file = attachment_file_field(attachment_storage)
 
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
         ordering = ["objection", "id"]
-
-    def __str__(self):
-        return self.name
 
     @staticmethod
     def restrict_for(queryset, user, action):

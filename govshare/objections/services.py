@@ -20,6 +20,7 @@ from govshare.audit import services as audit
 from govshare.catalog.choices import EntryStatusChoices
 from govshare.catalog.models import InfoItem, Resource
 from govshare.catalog.semantics import ItemKind, item_kind
+from govshare.core.attachments import check_uploads, store_uploads
 from govshare.core.context import acting_as
 from govshare.core.validators import credit_code_error, id_number_error
 from govshare.notifications.services import notify
@@ -165,37 +166,14 @@ def validate_record_key(resource, record_key: str) -> str:
 
 def _check_attachments(files, existing=0):
     """Refuse the whole upload when any file is too big or there are too many: nothing is stored then."""
-    files = [file for file in files or () if file]
-    limit = settings.GOVSHARE_OBJECTION_ATTACHMENT_MAX_BYTES
-    errors = []
-    if existing + len(files) > MAX_ATTACHMENTS:
-        errors.append(_("佐证材料最多%(n)d个") % {"n": MAX_ATTACHMENTS})
-    for file in files:
-        if file.size > limit:
-            errors.append(_("文件“%(name)s”大小为%(size)s，超过%(limit)s的上限") % {
-                "name": file.name, "size": _human_size(file.size), "limit": _human_size(limit),
-            })
-        elif file.size == 0:
-            errors.append(_("文件“%(name)s”是空文件") % {"name": file.name})
-    if errors:
-        raise ValidationError({"attachments": errors})
-    return files
-
-
-def _human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} B"
+    return check_uploads(
+        files, max_bytes=settings.GOVSHARE_OBJECTION_ATTACHMENT_MAX_BYTES, max_count=MAX_ATTACHMENTS,
+        existing=existing, too_many=_("佐证材料最多%(n)d个"),
+    )
 
 
 def _store_attachments(objection, files, user):
-    for file in files:
-        name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
-        attachment = ObjectionAttachment(objection=objection, name=name, size=file.size, uploaded_by=user)
-        attachment.file.save(name, file, save=False)
-        attachment.save()
+    store_uploads(ObjectionAttachment, files, objection=objection, uploaded_by=user)
 
 
 # ---------------------------------------------------------------------------------------------------------------

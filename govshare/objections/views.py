@@ -6,7 +6,6 @@ Views stay thin: permissions come from `restrict()`, rules and transactions from
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govshare.catalog.models import InfoItem, Resource
+from govshare.core.attachments import download_response
 from govshare.core.views import BaseObjectView, ObjectListView, restrict, safe_return_url, user_has_role
 from govshare.users.choices import RoleChoices
 from govshare.workdays.services import working_days_between
@@ -301,8 +301,4 @@ class AttachmentDownloadView(BaseObjectView):
         attachment = get_object_or_404(
             restrict(ObjectionAttachment.objects.all(), request.user, "view"), pk=attachment_id, objection_id=pk
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404(_("文件已不存在")) from error
-        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+        return download_response(attachment.file, attachment.name)

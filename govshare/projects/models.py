@@ -3,8 +3,6 @@ platform checks it against the sharing rules and the inventory; the development-
 their opinions, the authority approves or refuses with reasons, and acceptance (验收) needs the systems registered,
 connected and their resources mounted. Each submission is a review round; every step is kept on the timeline."""
 
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -13,7 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govshare.core.models import ChangeLoggedModel, PrimaryModel, RestrictedQuerySet
+# attachment_path stays importable from here: the first migration refers to it.
+from govshare.core.attachments import attachment_path  # noqa: F401
+from govshare.core.models import AttachmentModel, ChangeLoggedModel, PrimaryModel, attachment_file_field
 from govshare.users.choices import RoleChoices
 
 from .choices import (
@@ -47,10 +47,6 @@ def attachment_storage():
     return FileSystemStorage(location=settings.DATA_DIR / "projects")
 
 
-def attachment_path(instance, filename):
-    """A random name per file: the original name is kept in the row, never trusted as a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def authority_scope(user, field="construction_unit"):
@@ -306,30 +302,18 @@ class ProjectEvent(models.Model):
         return f"{self.project} {self.get_step_display()}"
 
 
-class ProjectAttachment(models.Model):
+class ProjectAttachment(AttachmentModel):
     """A document of a project (可研报告、等保备案证明…), stored under the data dir; the original name is kept here."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path, storage=attachment_storage, max_length=300)
-    name = models.CharField(_("文件名"), max_length=255)
-    size = models.BigIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
+    file = attachment_file_field(attachment_storage)
 
     class Meta:
         verbose_name = _("项目附件")
         verbose_name_plural = _("项目附件")
         ordering = ["project", "id"]
-
-    def __str__(self):
-        return self.name
 
     @staticmethod
     def restrict_for(queryset, user, action):

@@ -28,6 +28,7 @@ from govshare.audit import services as audit
 from govshare.audit.choices import AuditActionChoices
 from govshare.catalog.choices import EntryStatusChoices
 from govshare.catalog.models import Resource
+from govshare.core.attachments import check_uploads, store_uploads
 from govshare.core.context import acting_as
 from govshare.inventory.choices import SystemStatusChoices
 from govshare.inventory.models import InformationSystem
@@ -470,28 +471,11 @@ def _check_systems_needed(values, systems_count, errors):
 
 def _check_attachments(files, existing=0):
     """Refuse the whole upload when any file is too big or empty, or there are too many: nothing is stored then."""
-    files = [file for file in files or () if file]
-    limit = attachment_max_bytes()
-    errors = []
-    if existing + len(files) > MAX_ATTACHMENTS:
-        errors.append(_("附件最多%(n)d个") % {"n": MAX_ATTACHMENTS})
-    for file in files:
-        if file.size > limit:
-            errors.append(_("文件“%(name)s”超过 %(limit)d MB 的上限") % {
-                "name": file.name, "limit": limit // (1024 * 1024) or 1})
-        elif file.size == 0:
-            errors.append(_("文件“%(name)s”是空文件") % {"name": file.name})
-    if errors:
-        raise ValidationError({"attachments": errors})
-    return files
+    return check_uploads(files, max_bytes=attachment_max_bytes(), max_count=MAX_ATTACHMENTS, existing=existing)
 
 
 def _store_attachments(project, files, user):
-    for file in files:
-        name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
-        attachment = ProjectAttachment(project=project, name=name, size=file.size, uploaded_by=user)
-        attachment.file.save(name, file, save=False)
-        attachment.save()
+    store_uploads(ProjectAttachment, files, project=project, uploaded_by=user)
 
 
 @transaction.atomic

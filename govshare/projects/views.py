@@ -6,12 +6,12 @@ Views stay thin: permissions come from `restrict()`, rules and transactions from
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govshare.core.attachments import download_response
 from govshare.core.views import (
     BaseObjectView,
     ObjectDeleteView,
@@ -338,11 +338,7 @@ class AttachmentDownloadView(BaseObjectView):
         attachment = get_object_or_404(
             restrict(ProjectAttachment.objects.all(), request.user, "view"), pk=attachment_id, project_id=pk
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404(_("文件已不存在")) from error
-        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+        return download_response(attachment.file, attachment.name)
 
 
 class AttachmentDeleteView(BaseObjectView):

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from govshare.catalog.choices import EntryStatusChoices, ShareTypeChoices
 from govshare.catalog.models import Resource
+from govshare.core.attachments import download_response
 from govshare.core.views import BaseObjectView, ObjectListView, restrict, safe_return_url
 from govshare.users.choices import RoleChoices
 
@@ -343,11 +344,7 @@ class AttachmentDownloadView(BaseObjectView):
     def get(self, request, pk, attachment_pk):
         share_request = get_object_or_404(ShareRequest.objects.restrict(request.user, "view"), pk=pk)
         attachment = get_object_or_404(share_request.attachments, pk=attachment_pk)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("附件文件不存在")) from None
-        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+        return download_response(attachment.file, attachment.name)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """The supervision ledger (督查台账): a work plan of the competent authority, its tasks with lead and cooperating
 units and dated or recurring deadlines, and the progress the units report."""
 
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -11,7 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govshare.core.models import ChangeLoggedModel, PrimaryModel, RestrictedQuerySet
+# attachment_path stays importable from here: the first migration refers to it.
+from govshare.core.attachments import attachment_path  # noqa: F401
+from govshare.core.models import AttachmentModel, ChangeLoggedModel, PrimaryModel, attachment_file_field
 from govshare.users.choices import RoleChoices
 
 from .choices import DeadlineKindChoices, TaskStatusChoices
@@ -32,10 +32,6 @@ def attachment_storage():
     return FileSystemStorage(location=settings.DATA_DIR / "supervision")
 
 
-def attachment_path(instance, filename):
-    """A random name per file: the original name is kept in the row, never trusted as a path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def supervised_jurisdiction_ids(user):
@@ -243,26 +239,19 @@ class ProgressReport(ChangeLoggedModel):
         return queryset.filter(task__plan__in=WorkPlan.objects.restrict(user, "change"))
 
 
-class ProgressAttachment(models.Model):
+class ProgressAttachment(AttachmentModel):
     """A file attached to a progress report (佐证材料), stored under the data dir; the original name is kept here."""
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展报送"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path, storage=attachment_storage, max_length=300)
-    name = models.CharField(_("文件名"), max_length=255)
-    size = models.BigIntegerField(_("大小（字节）"))
-    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
+    file = attachment_file_field(attachment_storage)
+    uploaded_by = None  # reports record who reported; the files have no uploader of their own
 
     class Meta:
         verbose_name = _("进展附件")
         verbose_name_plural = _("进展附件")
         ordering = ["report", "id"]
-
-    def __str__(self):
-        return self.name
 
     @staticmethod
     def restrict_for(queryset, user, action):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govshare.core.attachments import check_uploads, store_uploads
 from govshare.core.context import acting_as
 from govshare.users.choices import RoleChoices
 from govshare.workdays.services import WorkCalendar
@@ -240,19 +241,8 @@ def set_task_status(task, *, user, status, on=None) -> WorkTask:
 
 
 def _check_files(files):
-    files = [file for file in files or () if file]
-    errors = []
-    if len(files) > MAX_ATTACHMENTS:
-        errors.append(_("附件最多%(n)d个") % {"n": MAX_ATTACHMENTS})
-    limit = attachment_max_bytes()
-    for file in files:
-        if file.size > limit:
-            errors.append(_("文件“%(name)s”超过%(mb)d MB的上限") % {"name": file.name, "mb": limit // (1024 * 1024)})
-        elif file.size == 0:
-            errors.append(_("文件“%(name)s”是空文件") % {"name": file.name})
-    if errors:
-        raise ValidationError({"attachments": errors})
-    return files
+    """Refuse all the report's files when any is too big or empty, or there are too many: nothing is stored then."""
+    return check_uploads(files, max_bytes=attachment_max_bytes(), max_count=MAX_ATTACHMENTS)
 
 
 def report_progress(task, *, user, text, percent, files=(), department=None, reported_at=None) -> ProgressReport:
@@ -295,11 +285,7 @@ def report_progress(task, *, user, text, percent, files=(), department=None, rep
             task=task, department=department, text=text, percent=percent, period_due_on=task.due_on,
             reported_by=user, reported_at=reported_at,
         )
-        for file in files:
-            name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "attachment"
-            attachment = ProgressAttachment(report=report, name=name, size=file.size)
-            attachment.file.save(name, file, save=False)
-            attachment.save()
+        store_uploads(ProgressAttachment, files, report=report)
         task.last_reported_at = reported_at
         if department.pk in lead_ids or (supervisor and not lead_ids):
             _advance(task, percent, timezone.localdate(reported_at))

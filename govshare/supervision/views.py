@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govshare.core.attachments import download_response
 from govshare.core.views import BaseObjectView, ObjectDeleteView, ObjectListView, restrict, safe_return_url
 from govshare.organizations.models import Department
 from govshare.users.choices import RoleChoices
@@ -464,11 +465,7 @@ class AttachmentDownloadView(BaseObjectView):
 
     def get(self, request, pk):
         attachment = self.get_object()
-        try:
-            handle = attachment.file.open("rb")
-        except OSError as exc:
-            raise Http404 from exc
-        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+        return download_response(attachment.file, attachment.name)
 
 
 # ---------------------------------------------------------------------------------------------------------------

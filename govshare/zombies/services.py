@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govshare.core.attachments import check_uploads, upload_name
 from govshare.core.context import acting_as, current_request_id
 from govshare.inventory.choices import SystemStatusChoices
 from govshare.inventory.models import InformationSystem, SystemUsage
@@ -832,19 +833,15 @@ def cancel_plan(plan, *, user, reason) -> CleanupPlan:
 
 
 def _check_evidence(file):
-    if file is None:
-        return
-    if file.size == 0:
-        raise ValidationError({"evidence_file": [_("佐证材料“%(name)s”是空文件") % {"name": file.name}]})
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence_file": [_("佐证材料“%(name)s”超过 %(limit)d MB 的上限") % {
-            "name": file.name, "limit": MAX_EVIDENCE_BYTES // (1024 * 1024)}]})
+    """Refuse an empty or too big evidence file before anything changes."""
+    if file is not None:
+        check_uploads([file], max_bytes=MAX_EVIDENCE_BYTES, max_count=1, field="evidence_file")
 
 
 def _store_evidence(plan, file):
     if plan.evidence_file:
         plan.evidence_file.delete(save=False)
-    plan.evidence_name = file.name[:255]
+    plan.evidence_name = upload_name(file)
     plan.evidence_size = file.size
     plan.evidence_file.save(file.name, file, save=False)
 

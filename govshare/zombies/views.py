@@ -7,13 +7,14 @@ Views stay thin: permissions come from `restrict()`, rules and transactions from
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govshare.core.attachments import download_response
 from govshare.core.views import BaseObjectView, ObjectListView, safe_return_url, user_has_role
 from govshare.inventory.models import InformationSystem
 from govshare.users.choices import RoleChoices
@@ -364,11 +365,7 @@ class PlanEvidenceView(BaseObjectView):
         plan = self.get_object()
         if not plan.evidence_file:
             raise Http404
-        try:
-            handle = plan.evidence_file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404(_("文件已不存在")) from error
-        return FileResponse(handle, as_attachment=True, filename=plan.evidence_name or "evidence")
+        return download_response(plan.evidence_file, plan.evidence_name or "evidence")
 
 
 # ---------------------------------------------------------------------------------------------------------------

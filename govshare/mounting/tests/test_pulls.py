@@ -19,7 +19,8 @@ from govshare.mounting.models import PullSource
 
 pytestmark = pytest.mark.django_db
 
-PROVIDER_DB = "h_mounting_provider"
+# One provider database per test process: parallel workers (and parallel runs) must not drop each other's.
+PROVIDER_DB = f"govshare_pull_provider_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 ADMIN_URL = os.environ.get("GOVSHARE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PROVIDER_URL = ADMIN_URL.rsplit("/", 1)[0] + f"/{PROVIDER_DB}"
 UNREACHABLE_URL = "postgresql://reader:pa55word@127.0.0.1:1/nowhere"
