@@ -409,13 +409,17 @@ class _AuditImporter:
                 if reference and fields[key] is None:
                     deferred.append((row, key, reference))
             system = row.target or InformationSystem()
+            before = system.changelog_snapshot() if row.target is not None else None
             for name, value in fields.items():
                 setattr(system, name, value)
-            system.save()
-            services._set_sources(system, row.resources, user=self.user)
+            # An unchanged row is neither saved nor counted: re-importing an export reports no updates.
+            changed = before is None or system.changelog_snapshot() != before
+            if changed:
+                system.save()
+            sources_changed = services._set_sources(system, row.resources, user=self.user)
             if row.target is None:
                 result.created += 1
-            else:
+            elif changed or sources_changed:
                 result.updated += 1
             row.system = systems[row.owner.pk, values["name"]] = system
         for row, key, reference in deferred:

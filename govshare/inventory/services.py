@@ -144,7 +144,8 @@ def _source_codes(system) -> list[str]:
 
 
 def _set_sources(system, resources, *, user):
-    """Set the system's source resources; the change is logged, since the save signal does not see many-to-many."""
+    """Set the system's source resources; the change is logged, since the save signal does not see many-to-many.
+    Returns whether they changed."""
     before = _source_codes(system) if system.pk else []
     system.source_resources.set(resources)
     after = _source_codes(system)
@@ -161,6 +162,7 @@ def _set_sources(system, resources, *, user):
             prechange_data={"source_resources": before},
             postchange_data={"source_resources": after},
         )
+    return before != after
 
 
 def create_system(*, user, source_resources=None, **fields) -> InformationSystem:
