@@ -61,23 +61,31 @@ Reading uses python-calamine when it is installed (about fifteen times faster on
 read-only mode otherwise; writing uses openpyxl's write-only mode.
 """
 
-import datetime
-import io
-import re
 import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from itertools import islice
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govshare.core.context import acting_as
+from govshare.core.excel import (
+    Column,
+    RowError,
+    SheetReader,
+    append_row,
+    choice_labels,
+    clean_text,
+    new_sheet,
+    open_workbook,
+    sheet_rows,
+    write_error_report,
+)
 from govshare.core.models import ObjectChange
 from govshare.users.choices import RoleChoices
 
@@ -118,20 +126,6 @@ BATCH_SIZE = 1000
 
 # ---------------------------------------------------------------------------------------------------------------
 # Columns
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a sheet: its header, the key it is read into, how the cell is read, what it holds."""
-
-    header: str
-    key: str
-    kind: str = "text"  # text | int | bool | date | choice | codes
-    required: bool = False  # the column must be present and every cell filled
-    choices: type | None = None
-    max_length: int | None = None
-    width: int = 14
-    note: str = ""
 
 
 def _max_length(model, name):
@@ -196,27 +190,6 @@ _HEADER_BY_KEY = {sheet: {column.key: column.header for column in columns} for s
 # Results
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the sheet, the row number as Excel shows it, the column header, and the message.
-
-    `row` is None and `sheet` empty for a problem with the file as a whole.
-    """
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self):
-        where = f"「{self.sheet}」" if self.sheet else ""
-        if self.row is not None:
-            where += _("第%(row)d行") % {"row": self.row}
-        if self.column:
-            where += f"「{self.column}」"
-        return f"{where}：{self.message}" if where else self.message
-
-
 @dataclass
 class ImportResult:
     """What an import did: entries created, updated and left unchanged, or the errors that rejected the file."""
@@ -249,280 +222,6 @@ class _Rejected(Exception):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reading cells
-
-_RELATED_SPLIT = re.compile(r"[;；,，、\s]+")
-_ROW_PATTERN_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "t"})
-_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "f", ""})
-# Characters Excel's XML cannot hold; they are dropped on export rather than failing the whole file.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _choice_lookup(choice_set) -> dict[str, str]:
-    """Every spelling accepted for a choice: value, Chinese label, and each unambiguous part of the label."""
-    lookup: dict[str, str] = {}
-    parts: dict[str, set[str]] = defaultdict(set)
-    with translation.override("zh-hans"):
-        labels = [(value, str(label)) for value, label, *_rest in choice_set.CHOICES]
-    for value, label in labels:
-        lookup[value.casefold()] = value
-        lookup[label.casefold()] = value
-        for part in re.split(r"[\s\-－—/]+", label):
-            if part:
-                parts[part.casefold()].add(value)
-    for part, values in parts.items():
-        if len(values) == 1:
-            lookup.setdefault(part, next(iter(values)))
-    # The label in the active language too, in case the platform runs in English.
-    for value, label, *_rest in choice_set.CHOICES:
-        lookup.setdefault(str(label).strip().casefold(), value)
-    return lookup
-
-
-def _choice_labels(choice_set) -> dict[str, str]:
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label, *_rest in choice_set.CHOICES}
-
-
-def _clean(text: str) -> str:
-    # A workbook stores line breaks as \n (XML turns \r\n into \n), while a browser's textarea sends \r\n; one form
-    # for both, so an entry saved from a page and read back from its export compares equal.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
-
-
-def _text(value) -> str:
-    """A cell as text: numbers typed into text columns lose Excel's trailing .0; dates become ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-class _CellError(ValueError):
-    pass
-
-
-def _read_int(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise _CellError(_("应填写整数"))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    else:
-        text = _text(value)
-        if text == "":
-            return None
-        if text.endswith(".0"):
-            text = text[:-2]
-        if not text.isdigit():
-            raise _CellError(_("应填写整数，实际为“%(value)s”") % {"value": text[:50]})
-        number = int(text)
-    if number < 0 or number > 2147483647:
-        raise _CellError(_("应为不小于0的整数"))
-    return number
-
-
-def _read_bool(value):
-    if isinstance(value, bool):
-        return value
-    text = _text(value).casefold()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _CellError(_("应填写“是”或“否”，实际为“%(value)s”") % {"value": text[:50]})
-
-
-def _read_date(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for pattern in _ROW_PATTERN_DATES:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise _CellError(_("日期格式应为 YYYY-MM-DD，实际为“%(value)s”") % {"value": text[:50]})
-
-
-def _read_codes(value):
-    return [code for code in _RELATED_SPLIT.split(_text(value)) if code]
-
-
-class _SheetReader:
-    """Reads the rows of one sheet into dicts keyed by Column.key, collecting cell errors as it goes."""
-
-    def __init__(self, sheet_name, columns, header_row, errors):
-        self.sheet = sheet_name
-        self.errors = errors
-        self.columns = columns
-        self.lookups = {column.key: _choice_lookup(column.choices) for column in columns if column.kind == "choice"}
-        self.allowed = {
-            column.key: "、".join(_choice_labels(column.choices).values())
-            for column in columns
-            if column.kind == "choice"
-        }
-        self.positions = self._map_headers(header_row)
-        # How each column is read, decided once: a large file has a million cells.
-        readers = {
-            "text": self._read_text,
-            "choice": self._read_choice,
-            "int": lambda column, raw: _read_int(raw),
-            "bool": lambda column, raw: _read_bool(raw),
-            "date": lambda column, raw: _read_date(raw),
-            "codes": lambda column, raw: _read_codes(raw),
-        }
-        self.plan = [(column, self.positions.get(column.key), readers[column.kind]) for column in columns]
-
-    def _map_headers(self, header_row):
-        by_header = {column.header: column for column in self.columns}
-        positions = {}
-        for index, cell in enumerate(header_row or ()):
-            header = _text(cell).strip("*＊ ").replace("（必填）", "").replace("(必填)", "").strip()
-            column = by_header.get(header)
-            if column is None:
-                continue
-            if column.key in positions:
-                self.error(1, column.header, _("列名重复"))
-                continue
-            positions[column.key] = index
-        for column in self.columns:
-            if column.required and column.key not in positions:
-                self.error(1, column.header, _("缺少此列"))
-        return positions
-
-    def error(self, row, header, message):
-        self.errors.append(RowError(self.sheet, row, header, message))
-
-    def read(self, row_number, cells):
-        """The row as {key: value}; a cell that cannot be read is reported and left out."""
-        values = {}
-        width = len(cells)
-        for column, index, reader in self.plan:
-            raw = cells[index] if index is not None and index < width else None
-            try:
-                value = reader(column, raw)
-            except _CellError as exc:
-                self.error(row_number, column.header, str(exc))
-                continue
-            if column.required and (value == "" or value is None):
-                self.error(row_number, column.header, _("此项为必填项"))
-                continue
-            values[column.key] = value
-        return values
-
-    def _read_text(self, column, raw):
-        value = _clean(raw) if isinstance(raw, str) else _text(raw)
-        if column.max_length and len(value) > column.max_length:
-            raise _CellError(_("不能超过%(max)d个字符（当前%(n)d个）") % {"max": column.max_length, "n": len(value)})
-        return value
-
-    def _read_choice(self, column, raw):
-        text = _clean(raw) if isinstance(raw, str) else _text(raw)
-        if not text:
-            return ""
-        value = self.lookups[column.key].get(text.casefold())
-        if value is None:
-            raise _CellError(
-                _("“%(value)s”不是有效的选项，可选：%(allowed)s")
-                % {"value": text[:50], "allowed": self.allowed[column.key]}
-            )
-        return value
-
-
-class _CalamineBook:
-    """A workbook read by python-calamine (Rust): about fifteen times faster than openpyxl on a large file."""
-
-    def __init__(self, file):
-        from python_calamine import CalamineWorkbook
-
-        self.book = CalamineWorkbook.from_filelike(file) if hasattr(file, "read") else CalamineWorkbook.from_path(
-            str(file)
-        )
-        self.sheetnames = list(self.book.sheet_names)
-
-    def rows(self, name):
-        # skip_empty_area=False keeps the blank rows and columns before the data, so row 1 is Excel's row 1.
-        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-    def close(self):
-        self.book.close()
-
-
-class _OpenpyxlBook:
-    """A workbook read by openpyxl in read-only mode, when python-calamine is not installed."""
-
-    def __init__(self, file):
-        from openpyxl import load_workbook
-
-        self.book = load_workbook(file, read_only=True, data_only=True)
-        self.sheetnames = self.book.sheetnames
-
-    def rows(self, name):
-        return self.book[name].iter_rows(values_only=True)
-
-    def close(self):
-        self.book.close()
-
-
-def _book_class():
-    try:
-        import python_calamine  # noqa: F401
-    except ImportError:
-        return _OpenpyxlBook
-    return _CalamineBook
-
-
-def _open_workbook(file):
-    """The workbook, or a message saying in plain words why the file is not one."""
-    if hasattr(file, "read"):
-        if hasattr(file, "seek"):
-            file.seek(0)
-        head = file.read(8)
-        file.seek(0)
-    else:
-        with open(file, "rb") as handle:
-            head = handle.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, _("这是旧版 Excel 97-2003（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
-    if not head.startswith(b"PK\x03\x04"):
-        return None, _("文件不是 Excel 工作簿（.xlsx）；请使用导出的模板填写后上传")
-    try:
-        return _book_class()(file), None
-    except Exception as exc:  # both readers raise their own errors (zip, XML, format) for a damaged file
-        return None, _("无法读取 Excel 文件，文件可能已损坏：%(error)s") % {"error": exc}
-
-
-def _sheet_rows(book, name):
-    """The header row of a sheet, and (row number, cells) of each non-blank row after it."""
-    rows = iter(book.rows(name))
-    header = next(rows, None)
-    body = []
-    for number, cells in enumerate(rows, start=2):
-        if any(cell is not None and cell != "" for cell in cells):
-            body.append((number, cells))
-    return header, body
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # The parsed file
@@ -580,10 +279,10 @@ class _Importer:
                     RowError(FILE_SHEET, None, "", _("缺少工作表「%(sheet)s」；请使用导出的模板") % {"sheet": name})
                 )
             return
-        resource_header, resource_rows = _sheet_rows(workbook, RESOURCE_SHEET)
-        item_header, item_rows = _sheet_rows(workbook, ITEM_SHEET)
-        resources = _SheetReader(RESOURCE_SHEET, RESOURCE_COLUMNS, resource_header, self.errors)
-        items = _SheetReader(ITEM_SHEET, ITEM_COLUMNS, item_header, self.errors)
+        resource_header, resource_rows = sheet_rows(workbook, RESOURCE_SHEET)
+        item_header, item_rows = sheet_rows(workbook, ITEM_SHEET)
+        resources = SheetReader(RESOURCE_SHEET, RESOURCE_COLUMNS, resource_header, self.errors)
+        items = SheetReader(ITEM_SHEET, ITEM_COLUMNS, item_header, self.errors)
         if self.errors:  # a required column is missing: the cells cannot be read meaningfully
             return
         if not resource_rows:
@@ -1011,7 +710,7 @@ def _insert_items(rows):
 def _comparable(snapshot):
     """A stored snapshot with its text in the form the importer reads it, to tell an unchanged row."""
     def clean(data):
-        return {key: _clean(value) if isinstance(value, str) else value for key, value in data.items()}
+        return {key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()}
 
     return {"fields": clean(snapshot["fields"]), "items": [clean(item) for item in snapshot["items"]]}
 
@@ -1059,7 +758,7 @@ def import_catalog(file, *, user, report_path=None) -> ImportResult:
     result = ImportResult()
     importer = _Importer(user)
     if importer.check_user():
-        workbook, problem = _open_workbook(file)
+        workbook, problem = open_workbook(file)
         if problem:
             importer.errors.append(RowError(FILE_SHEET, None, "", problem))
         else:
@@ -1094,62 +793,6 @@ def import_catalog(file, *, user, report_path=None) -> ImportResult:
 # Writing workbooks
 
 
-def _cell(sheet, value, **style):
-    """A write-only cell; text is always stored as text, so a value starting with "=" is never run as a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        value = _ILLEGAL_XML.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _plain(value):
-    """Values that need no cell object: written as they are (the fast path for most cells)."""
-    if isinstance(value, str) and (value.startswith("=") or _ILLEGAL_XML.search(value)):
-        return None
-    return value
-
-
-def _header_row(sheet, columns):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    required_fill = PatternFill("solid", fgColor="FCE4D6")
-    align = Alignment(horizontal="center", vertical="center")
-    return [
-        _cell(sheet, column.header, font=font, fill=required_fill if column.required else fill, alignment=align)
-        for column in columns
-    ]
-
-
-def _new_sheet(workbook, title, columns):
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title)
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "B2"
-    sheet.append(_header_row(sheet, columns))
-    return sheet
-
-
-def _append(sheet, values):
-    row = []
-    for value in values:
-        if value == "" or value is None:
-            row.append(None)  # an empty cell is not written at all; it reads back as blank
-            continue
-        plain = _plain(value)
-        row.append(plain if plain is not None else _cell(sheet, value))
-    sheet.append(row)
-
-
 def _guide_rows():
     rows = [
         ("政务信息资源目录导入模板 填写说明", ""),
@@ -1171,7 +814,7 @@ def _guide_rows():
         for column in columns:
             note = column.note
             if column.kind == "choice":
-                allowed = "、".join(_choice_labels(column.choices).values())
+                allowed = "、".join(choice_labels(column.choices).values())
                 note = f"{note}；可选：{allowed}" if note else f"可选：{allowed}"
             if column.max_length:
                 note = f"{note}（不超过{column.max_length}字）" if note else f"不超过{column.max_length}字"
@@ -1244,47 +887,21 @@ def export_catalog(queryset, file) -> int:
 
     assert len(RESOURCE_COLUMNS) == 23 and len(ITEM_COLUMNS) == 14  # keep the value tuples below in step
     labels = {
-        column.key: _choice_labels(column.choices)
+        column.key: choice_labels(column.choices)
         for columns in SHEET_COLUMNS.values()
         for column in columns
         if column.kind == "choice"
     }
     workbook = Workbook(write_only=True)
-    resources_sheet = _new_sheet(workbook, RESOURCE_SHEET, RESOURCE_COLUMNS)
-    items_sheet = _new_sheet(workbook, ITEM_SHEET, ITEM_COLUMNS)
+    resources_sheet = new_sheet(workbook, RESOURCE_SHEET, RESOURCE_COLUMNS)
+    items_sheet = new_sheet(workbook, ITEM_SHEET, ITEM_COLUMNS)
     _guide_sheet(workbook)
     queryset = queryset.select_related("classification", "provider", "provider_office").prefetch_related("items")
     count = 0
     for count, resource in enumerate(queryset.iterator(chunk_size=BATCH_SIZE), start=1):
-        _append(resources_sheet, _resource_values(count, resource, labels))
+        append_row(resources_sheet, _resource_values(count, resource, labels))
         for position, item in enumerate(resource.items.all(), start=1):
-            _append(items_sheet, _item_values(count, resource, position, item, labels))
+            append_row(items_sheet, _item_values(count, resource, position, item, labels))
     workbook.save(file)
     return count
 
-
-def write_error_report(errors, path):
-    """Write the errors of a rejected import as an .xlsx (sheet, row, column, message), for the department to fix."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    columns = (
-        Column(_("工作表"), "sheet", width=12),
-        Column(_("行号"), "row", width=8),
-        Column(_("列名"), "column", width=16),
-        Column(_("错误信息"), "message", width=80),
-    )
-    sheet = _new_sheet(workbook, _("错误报告"), columns)
-    for error in errors:
-        _append(sheet, (error.sheet or _("文件"), error.row, error.column, error.message))
-    if isinstance(path, (str, Path)):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
-
-
-def error_report_bytes(errors) -> bytes:
-    """The error report as bytes, for a download response."""
-    buffer = io.BytesIO()
-    write_error_report(errors, buffer)
-    return buffer.getvalue()

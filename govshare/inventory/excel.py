@@ -36,20 +36,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from govshare.catalog.excel import (
-    Column,
-    RowError,
-    _append,
-    _choice_labels,
-    _new_sheet,
-    _open_workbook,
-    _SheetReader,
-    _text,
-    error_report_bytes,
-    write_error_report,
-)
 from govshare.catalog.models import Resource
 from govshare.core.context import acting_as
+from govshare.core.excel import (
+    Column,
+    RowError,
+    SheetReader,
+    append_row,
+    cell_text,
+    choice_labels,
+    error_report_bytes,
+    new_sheet,
+    open_workbook,
+    write_error_report,
+)
 from govshare.organizations.models import Department, Office
 
 from . import services
@@ -210,13 +210,13 @@ class _Row:
 def _find_header(rows):
     """The index of the header row among the first rows: the first one with a 系统名称 cell."""
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(_text(cell) in ("系统名称", "信息系统名称") for cell in cells or ()):
+        if any(cell_text(cell) in ("系统名称", "信息系统名称") for cell in cells or ()):
             return index
     return None
 
 
 def _normalise_headers(cells):
-    texts = [_text(cell).replace("\n", "").replace(" ", "") for cell in cells]
+    texts = [cell_text(cell).replace("\n", "").replace(" ", "") for cell in cells]
     texts = ["系统名称" if text == "信息系统名称" else text for text in texts]
     present = set(texts)
     result = []
@@ -263,8 +263,8 @@ class _AuditImporter:
             self.errors.append(RowError(self.sheet, 1, "系统名称", _(
                 "找不到表头：前%(n)d行中没有“系统名称”列，请使用平台提供的模板") % {"n": HEADER_SEARCH_ROWS}))
             return
-        reader = _SheetReader(self.sheet, AUDIT_COLUMNS, _normalise_headers(rows[header_index]), self.errors)
-        # _SheetReader numbers header errors as row 1; the header may sit lower.
+        reader = SheetReader(self.sheet, AUDIT_COLUMNS, _normalise_headers(rows[header_index]), self.errors)
+        # SheetReader numbers header errors as row 1; the header may sit lower.
         self.errors[:] = [RowError(e.sheet, header_index + 1, e.column, e.message) for e in self.errors]
         if "owner" not in reader.positions and self.department is None:
             self.errors.append(RowError(self.sheet, header_index + 1, _HEADER["owner"], _("缺少此列")))
@@ -273,7 +273,7 @@ class _AuditImporter:
         body = [
             (number, cells)
             for number, cells in enumerate(rows[header_index + 1:], start=header_index + 2)
-            if any(cell is not None and _text(cell) != "" for cell in cells)
+            if any(cell is not None and cell_text(cell) != "" for cell in cells)
         ]
         if not body:
             self.errors.append(RowError(self.sheet, None, "", _("文件中没有信息系统数据")))
@@ -457,7 +457,7 @@ def import_systems(file, *, user, department=None, report_path=None) -> ImportRe
     if problem:
         importer.errors.append(RowError(FILE_SHEET, None, "", problem))
     if not importer.errors:
-        book, problem = _open_workbook(file)
+        book, problem = open_workbook(file)
         if problem:
             importer.errors.append(RowError(FILE_SHEET, None, "", problem))
         else:
@@ -497,7 +497,7 @@ def _column_order(header):
 
 
 def _labels():
-    return {column.key: _choice_labels(column.choices) for column in AUDIT_COLUMNS if column.kind == "choice"}
+    return {column.key: choice_labels(column.choices) for column in AUDIT_COLUMNS if column.kind == "choice"}
 
 
 def system_row(system, labels=None) -> list:
@@ -542,7 +542,7 @@ def _guide_sheet(workbook):
     for column in AUDIT_COLUMNS:
         note = column.note
         if column.kind == "choice":
-            allowed = "、".join(_choice_labels(column.choices).values())
+            allowed = "、".join(choice_labels(column.choices).values())
             note = f"{note}；可选：{allowed}" if note else f"可选：{allowed}"
         sheet.append([column.header + ("（必填）" if column.required else ""), note])
 
@@ -554,14 +554,14 @@ def export_systems(queryset, file) -> int:
 
     assert len(AUDIT_COLUMNS) == 22  # keep system_row in step
     workbook = Workbook(write_only=True)
-    sheet = _new_sheet(workbook, AUDIT_SHEET, AUDIT_COLUMNS)
+    sheet = new_sheet(workbook, AUDIT_SHEET, AUDIT_COLUMNS)
     _guide_sheet(workbook)
     labels = _labels()
     queryset = queryset.select_related("owner", "owner_office", "integrated_into", "replaced_by").prefetch_related(
         "source_resources")
     count = 0
     for system in queryset.order_by("owner__name", "name"):
-        _append(sheet, system_row(system, labels))
+        append_row(sheet, system_row(system, labels))
         count += 1
     workbook.save(file)
     return count
@@ -617,7 +617,7 @@ def import_usage_csv(file, *, user, today=None) -> ImportResult:
         return result
     rows = list(csv.reader(io.StringIO(text)))
     header = [cell.strip() for cell in rows[0]] if rows else []
-    reader = _SheetReader(USAGE_SHEET, USAGE_COLUMNS, header, errors)
+    reader = SheetReader(USAGE_SHEET, USAGE_COLUMNS, header, errors)
     if not errors and "name" not in reader.positions and "system_number" not in reader.positions:
         error(1, "name", _("缺少“系统名称”或“系统编号”列"))
     body = [(number, cells) for number, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]

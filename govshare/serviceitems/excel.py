@@ -30,20 +30,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from govshare.catalog.excel import (
+from govshare.catalog.models import Resource
+from govshare.core.excel import (
+    CellError,
     Column,
     RowError,
-    _append,
-    _CellError,
-    _choice_labels,
-    _new_sheet,
-    _open_workbook,
-    _read_bool,
-    _sheet_rows,
-    _SheetReader,
+    SheetReader,
+    append_row,
+    choice_labels,
+    new_sheet,
+    open_workbook,
+    read_bool,
+    sheet_rows,
     write_error_report,
 )
-from govshare.catalog.models import Resource
 from govshare.organizations.models import Department
 
 from . import services
@@ -172,13 +172,13 @@ class _Importer:
                 "sheet": name}))
         if missing:
             return
-        item_header, item_rows = _sheet_rows(book, ITEM_SHEET)
-        material_header, material_rows = _sheet_rows(book, MATERIAL_SHEET)
+        item_header, item_rows = sheet_rows(book, ITEM_SHEET)
+        material_header, material_rows = sheet_rows(book, MATERIAL_SHEET)
         if len(item_rows) + len(material_rows) > MAX_ROWS:
             self.errors.append(RowError(FILE_SHEET, None, "", _("文件超过 %(n)d 行，请分批导入") % {"n": MAX_ROWS}))
             return
-        items = _SheetReader(ITEM_SHEET, ITEM_COLUMNS, item_header, self.errors)
-        materials = _SheetReader(MATERIAL_SHEET, MATERIAL_COLUMNS, material_header, self.errors)
+        items = SheetReader(ITEM_SHEET, ITEM_COLUMNS, item_header, self.errors)
+        materials = SheetReader(MATERIAL_SHEET, MATERIAL_COLUMNS, material_header, self.errors)
         if self.errors:  # a required column is missing
             return
         if not item_rows:
@@ -200,8 +200,8 @@ class _Importer:
         for number, cells in material_rows:
             values = materials.read(number, cells)
             try:
-                values["is_required"] = True if not values.get("is_required") else _read_bool(values["is_required"])
-            except _CellError as exc:
+                values["is_required"] = True if not values.get("is_required") else read_bool(values["is_required"])
+            except CellError as exc:
                 self.error(MATERIAL_SHEET, number, "is_required", str(exc))
             if values.get("item_key") is None:
                 continue  # unreadable or blank: already reported
@@ -349,7 +349,7 @@ def import_items(file, *, user, report_path=None) -> ImportResult:
     result = ImportResult()
     importer = _Importer(user)
     if importer.check_user():
-        book, problem = _open_workbook(file)
+        book, problem = open_workbook(file)
         if problem:
             importer.errors.append(RowError(FILE_SHEET, None, "", problem))
         else:
@@ -407,7 +407,7 @@ def _guide(workbook):
         for column in columns:
             note = column.note
             if column.kind == "choice":
-                allowed = "可选：" + "、".join(_choice_labels(column.choices).values())
+                allowed = "可选：" + "、".join(choice_labels(column.choices).values())
                 note = f"{note}；{allowed}" if note else allowed
             rows.append((f"{name} / {column.header}{'（必填）' if column.required else ''}", note))
     for row in rows:
@@ -418,24 +418,24 @@ def export_items(queryset, file) -> int:
     """Write the items of `queryset` with their materials in the import layout; returns the number of items."""
     from openpyxl import Workbook
 
-    types = _choice_labels(ServiceItemTypeChoices)
-    sources = _choice_labels(MaterialSourceChoices)
+    types = choice_labels(ServiceItemTypeChoices)
+    sources = choice_labels(MaterialSourceChoices)
     workbook = Workbook(write_only=True)
-    items_sheet = _new_sheet(workbook, ITEM_SHEET, ITEM_COLUMNS)
-    materials_sheet = _new_sheet(workbook, MATERIAL_SHEET, MATERIAL_COLUMNS)
+    items_sheet = new_sheet(workbook, ITEM_SHEET, ITEM_COLUMNS)
+    materials_sheet = new_sheet(workbook, MATERIAL_SHEET, MATERIAL_COLUMNS)
     _guide(workbook)
     queryset = queryset.select_related("department").prefetch_related(
         Prefetch("materials", queryset=RequiredMaterial.objects.select_related("replaced_by"))
     ).order_by("department__name", "base_code", "pk")
     count = 0
     for count, item in enumerate(queryset.iterator(chunk_size=500), start=1):
-        _append(items_sheet, (
+        append_row(items_sheet, (
             count, item.name, types.get(item.item_type, item.item_type), item.base_code, item.implementation_code,
             item.department.name, item.department.credit_code, item.legal_basis, item.description,
         ))
         for position, material in enumerate(item.materials.all(), start=1):
             resource = material.replaced_by
-            _append(materials_sheet, (
+            append_row(materials_sheet, (
                 count, item.name, position, material.name, sources.get(material.source, material.source),
                 "是" if material.is_required else "否", material.copies, material.notes,
                 resource.code or "" if resource else "", resource.name if resource else "",

@@ -39,8 +39,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govshare.catalog.excel import RowError, write_error_report
 from govshare.core.context import acting_as
+from govshare.core.excel import RowError, write_error_report
 from govshare.organizations.models import Department, Jurisdiction
 
 from . import services
@@ -102,7 +102,7 @@ class _Row:
     deadline: object = None
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -117,11 +117,11 @@ def _text(value) -> str:
 def _number(value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return format(value, "g")
-    return _text(value).rstrip(".、．")
+    return cell_text(value).rstrip(".、．")
 
 
 def _header_key(cell):
-    text = re.sub(r"[\s*＊]", "", _text(cell)).replace("（必填）", "").replace("(必填)", "")
+    text = re.sub(r"[\s*＊]", "", cell_text(cell)).replace("（必填）", "").replace("(必填)", "")
     for key, (header, aliases, _required, _max) in COLUMNS.items():
         if text == header or text in aliases:
             return key
@@ -186,7 +186,7 @@ class _Parser:
 
     def _title(self, rows):
         for cells in rows:
-            texts = [_text(cell) for cell in cells if _text(cell)]
+            texts = [cell_text(cell) for cell in cells if cell_text(cell)]
             if len(texts) == 1 and not re.fullmatch(r"附件\s*\d*[:：]?", texts[0]) and not self.title:
                 self.title = texts[0][:200]
 
@@ -214,7 +214,7 @@ class _Parser:
                 index = positions.get(key)
                 return cells[index] if index is not None and index < len(cells) else None
 
-            values = {key: _text(cell(key)) for key in COLUMNS}
+            values = {key: cell_text(cell(key)) for key in COLUMNS}
             if not any(values.values()):
                 continue
             if all(_header_key(cell(key)) == key for key in ("number", "text") if positions.get(key) is not None):
@@ -331,7 +331,7 @@ def import_plan(file, *, user, name=None, jurisdiction=None, issuing_body="", do
                         plan=plan, number=row.number, section=row.section, text=row.text,
                         lead_units_text=row.lead, cooperating_units_text=row.cooperating,
                         unmatched_lead_units=lead.unmatched, unmatched_cooperating_units=cooperating.unmatched,
-                        deadline_text=_text(row.deadline_raw)[:100], deadline_kind=deadline.kind,
+                        deadline_text=cell_text(row.deadline_raw)[:100], deadline_kind=deadline.kind,
                         deadline_date=deadline.date, deadline_month=deadline.month, deadline_day=deadline.day,
                     )
                     task.due_on = task.next_due(today)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from govshare.catalog import excel, services
+from govshare.catalog import services
 from govshare.catalog.choices import EntryStatusChoices, VersionStatusChoices
 from govshare.catalog.excel import (
     ITEM_COLUMNS,
@@ -45,7 +45,9 @@ ITEM_FIELDS = (
 def reader(request, monkeypatch):
     """Run a test with each workbook reader: python-calamine when installed, openpyxl as the fallback."""
     if request.param == "openpyxl":
-        monkeypatch.setattr(excel, "_book_class", lambda: excel._OpenpyxlBook)
+        from govshare.core import excel as workbooks
+
+        monkeypatch.setattr(workbooks, "_book_class", lambda: workbooks._OpenpyxlBook)
     else:
         pytest.importorskip("python_calamine")
     return request.param
