@@ -30,6 +30,7 @@ from django.views import View
 
 from govshare.users.choices import RoleChoices
 
+from .attachments import download_response
 from .models import ObjectChange, RestrictedQuerySet
 from .tables import ObjectChangeTable
 
@@ -244,6 +245,19 @@ class ObjectDetailView(BaseObjectView):
         }
         return render(request, self.template_name, context)
 
+
+
+class AttachmentDownloadView(BaseObjectView):
+    """An attachment of a parent object (URL kwargs `pk` of the parent, `attachment_id`), to whoever may see it
+    under the attachment model's restrict_for; always as a download, never rendered inline."""
+
+    parent_field = ""  # the attachment's foreign key to its parent, e.g. "objection_id"
+
+    def get(self, request, pk, attachment_id):
+        attachment = get_object_or_404(
+            restrict(self.queryset.all(), request.user, "view"), pk=attachment_id, **{self.parent_field: pk}
+        )
+        return download_response(attachment.file, attachment.name)
 
 def _display(instance, name):
     display = getattr(instance, f"get_{name}_display", None)

@@ -6,15 +6,15 @@ Views stay thin: permissions come from `restrict()`, rules and transactions from
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govshare.catalog.models import InfoItem, Resource
-from govshare.core.attachments import download_response
-from govshare.core.views import BaseObjectView, ObjectListView, restrict, safe_return_url, user_has_role
+from govshare.core import views as core_views
+from govshare.core.views import BaseObjectView, ObjectListView, safe_return_url, user_has_role
 from govshare.users.choices import RoleChoices
 from govshare.workdays.services import working_days_between
 
@@ -292,13 +292,8 @@ class ObjectionAttachView(ObjectionActionView):
         return _("已补充 %(n)d 个佐证材料") % {"n": len(added)}
 
 
-class AttachmentDownloadView(BaseObjectView):
+class AttachmentDownloadView(core_views.AttachmentDownloadView):
     """An evidence file, to whoever may see its objection; always as a download (never rendered inline)."""
 
     queryset = ObjectionAttachment.objects.all()
-
-    def get(self, request, pk, attachment_id):
-        attachment = get_object_or_404(
-            restrict(ObjectionAttachment.objects.all(), request.user, "view"), pk=attachment_id, objection_id=pk
-        )
-        return download_response(attachment.file, attachment.name)
+    parent_field = "objection_id"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govshare.core.attachments import download_response
+from govshare.core import views as core_views
 from govshare.core.views import (
     BaseObjectView,
     ObjectDeleteView,
@@ -329,16 +329,11 @@ class ProjectAttachView(ProjectActionView):
         return _("已上传 %(n)d 个附件") % {"n": len(added)}
 
 
-class AttachmentDownloadView(BaseObjectView):
+class AttachmentDownloadView(core_views.AttachmentDownloadView):
     """A project document, to whoever may see the project; always as a download (never rendered inline)."""
 
     queryset = ProjectAttachment.objects.all()
-
-    def get(self, request, pk, attachment_id):
-        attachment = get_object_or_404(
-            restrict(ProjectAttachment.objects.all(), request.user, "view"), pk=attachment_id, project_id=pk
-        )
-        return download_response(attachment.file, attachment.name)
+    parent_field = "project_id"
 
 
 class AttachmentDeleteView(BaseObjectView):
